@@ -1,0 +1,34 @@
+# The README's two commands are `make demo` and `make test`; everything they need is installed here.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PYTEST_ARGS ?=
+
+.PHONY: install install-dev demo test bench train-default
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+install: $(PY)
+	$(PIP) install torch==2.13.0          # CPU build from this machine's disk; before anything needing torch
+	$(PIP) install --no-deps rapidocr-onnxruntime==1.4.4   # its default deps pull GUI OpenCV
+	$(PIP) install -e .
+
+install-dev: install
+	$(PIP) install -e ".[dev]"
+	bash scripts/ensure-chromium.sh
+
+demo: install
+	$(VENV)/bin/adcraft sample --out out/samples
+
+test: install-dev    # pytest exit code 5 (nothing collected) fails loudly
+	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+bench: install-dev
+	$(PY) bench/core.py
+
+train-default: install
+	$(VENV)/bin/adcraft data build-products --out data/products
+	$(VENV)/bin/adcraft train --config configs/base.yaml

@@ -1,0 +1,3 @@
+from adcraft.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""The `adcraft` command line: one small module per command group, each a thin adapter."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from adcraft.errors import AdcraftError
+
+app = typer.Typer(
+    name="adcraft",
+    help="Personalised e-commerce ad creatives from product text, offline on a CPU.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    """Attach every command group; each module owns its own commands."""
+    from adcraft.cli import batch, creative, data, model, personalize, service
+
+    for module in (model, data, creative, personalize, service, batch):
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; user mistakes become one line on stderr and exit code 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    _register_commands()
+    try:
+        app(args=argv, standalone_mode=False)
+    except AdcraftError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors (bad option, missing argument)
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise

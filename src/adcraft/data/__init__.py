@@ -1,0 +1,1 @@
+"""adcraft.data"""

@@ -1,0 +1,29 @@
+"""Domain errors: the CLI turns them into one line and exit code 2, the API into a 4xx."""
+
+
+class AdcraftError(Exception):
+    """Base class for every error a user can cause and fix."""
+
+
+class InvalidInputError(AdcraftError, ValueError):
+    """Input text, numbers, sizes or files that are not allowed; the message names what is."""
+
+
+class ConfigError(AdcraftError, ValueError):
+    """A config file or override with an unknown key, a wrong type or an out-of-range value."""
+
+
+class CheckpointError(AdcraftError):
+    """A checkpoint that is missing, not safetensors, corrupt, or made for another encoder."""
+
+
+class DataError(AdcraftError):
+    """A dataset or log that cannot be read (missing files, bad rows beyond repair)."""
+
+
+class NotFoundError(AdcraftError, LookupError):
+    """A named thing (segment, creative, job, product) that does not exist."""
+
+
+class CapacityError(AdcraftError):
+    """The service is at capacity; retry later."""

@@ -1,0 +1,72 @@
+"""Embedding cache keyed by (encoder name, version, text): in memory, optionally backed by a file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from adcraft.text.encoder import TextEncoder, check_texts
+
+logger = logging.getLogger(__name__)
+
+
+def cache_key(encoder: TextEncoder, text: str) -> str:
+    """Stable key of one text under one encoder build."""
+    return hashlib.sha1(f"{encoder.name}\x1f{encoder.version}\x1f{text}".encode()).hexdigest()
+
+
+class CachedEncoder:
+    """Wraps an encoder so each distinct text is encoded once; `save()` persists to a safetensors file."""
+
+    def __init__(self, encoder: TextEncoder, path: str | Path | None = None) -> None:
+        self.encoder = encoder
+        self.name, self.version, self.dim = encoder.name, encoder.version, encoder.dim
+        self.path = Path(path) if path else None
+        self._memory: dict[str, np.ndarray] = {}
+        self.hits = self.misses = 0
+        if self.path and self.path.is_file():
+            self._load()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return (N, dim) vectors, encoding only the texts not seen before."""
+        texts = check_texts(texts)
+        keys = [cache_key(self.encoder, t) for t in texts]
+        missing = sorted({(k, t) for k, t in zip(keys, texts) if k not in self._memory})
+        if missing:
+            vectors = self.encoder.encode([t for _, t in missing])
+            for (k, _), v in zip(missing, vectors):
+                self._memory[k] = v
+        self.misses += len(missing)
+        self.hits += len(texts) - len(missing)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([self._memory[k] for k in keys]).astype(np.float32)
+
+    def save(self) -> None:
+        """Write every cached vector to the backing file atomically."""
+        if self.path is None or not self._memory:
+            return
+        keys = sorted(self._memory)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        save_file({"vectors": np.stack([self._memory[k] for k in keys])}, str(tmp),
+                  metadata={"keys": json.dumps(keys), "encoder": self.name, "version": self.version})
+        os.replace(tmp, self.path)
+
+    def _load(self) -> None:
+        from safetensors import safe_open
+
+        with safe_open(str(self.path), framework="numpy") as f:
+            meta = f.metadata() or {}
+        if meta.get("encoder") != self.name or meta.get("version") != self.version:
+            logger.warning("ignoring embedding cache %s made by another encoder", self.path)
+            return
+        vectors = load_file(str(self.path))["vectors"]
+        self._memory.update(zip(json.loads(meta["keys"]), vectors))
