@@ -1,0 +1,264 @@
+"""The product a creative advertises: fields, validation, loading, language and price formatting."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from adcraft.errors import InvalidInputError
+
+log = logging.getLogger(__name__)
+
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY"})  # no minor unit: a fractional yen price is an input error
+LANGUAGES = ("auto", "zh", "en")
+COPY_LANGUAGES = ("zh", "en")
+MAX_TITLE_CHARS = 200  # longer titles are descriptions; they cannot become a headline
+MAX_PRICE = Decimal("1e9")  # a guard against pasted IDs or phone numbers in the price field
+ZH_SHARE_THRESHOLD = 0.25  # share of CJK ideographs among letters above which a text is Chinese
+_HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph (unified, extension A, compatibility)."""
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
+
+
+def has_visible_text(text: str) -> bool:
+    """True when text holds at least one letter or digit (not only emoji, symbols, controls, spaces)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def detect_language(text: str) -> str:
+    """'zh' when CJK ideographs make up enough of the letters in text, else 'en'."""
+    cjk = sum(1 for ch in text if is_cjk(ch))
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters == 0:
+        return "en"
+    return "zh" if cjk / letters >= ZH_SHARE_THRESHOLD else "en"
+
+
+def parse_amount(value: Any, name: str) -> Decimal | None:
+    """Parse a price field (number or numeric string, optional currency symbol) into a Decimal."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidInputError(f"{name} {value!r} is not a number; give an amount like 199 or 19.99")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInputError(f"{name} {value!r} must be a finite amount like 199 or 19.99")
+    text = str(value).strip()
+    for symbol in sorted(set(CURRENCY_SYMBOLS.values()) | {"￥", "元"}, key=len, reverse=True):
+        text = text.replace(symbol, "")
+    text = text.replace(",", "").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInputError(f"{name} {value!r} is not a number; give an amount like 199 or 19.99") from None
+    if not amount.is_finite():
+        raise InvalidInputError(f"{name} {value!r} must be a finite amount like 199 or 19.99")
+    return amount
+
+
+def _check_path(value: Any, name: str) -> Path | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (str, Path)):
+        raise InvalidInputError(f"{name} {value!r} must be a file path")
+    return Path(value)
+
+
+def _check_str_list(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        raise InvalidInputError(f"{name} must be a list of strings, got the single string {value!r}")
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInputError(f"{name} item {item!r} must be a string")
+    return items
+
+
+@dataclass
+class Product:
+    """A product to advertise, as the merchant describes it (zh or en)."""
+
+    title: str  # product name / title line; becomes the headline (shortened)
+    description: str = ""  # free text; any length, selling points are extracted from it
+    price: Decimal | None = None  # selling price; None hides the price block
+    original_price: Decimal | None = None  # list price before discount; shown crossed out
+    currency: str = "CNY"  # ISO code, one of CURRENCY_SYMBOLS
+    brand: str = ""  # brand name; exempt from the compliance checker as a trademark
+    selling_points: list[str] = field(default_factory=list)  # merchant's own points; preferred over extracted
+    language: str = "auto"  # "auto" detects from title + description; "zh" / "en" force it
+    photo: Path | None = None  # merchant product photo; used instead of a generated visual
+    brand_colors: list[str] = field(default_factory=list)  # "#RRGGBB" colours for the palette
+    logo: Path | None = None  # brand logo image for the logo slot
+
+    def __post_init__(self) -> None:
+        for name in ("title", "description", "brand", "currency", "language"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidInputError(f"{name} {getattr(self, name)!r} must be a string")
+        self.price = parse_amount(self.price, "price")
+        self.original_price = parse_amount(self.original_price, "original_price")
+        self.currency = self.currency.strip().upper()
+        self.language = self.language.strip().lower()
+        self.selling_points = _check_str_list(self.selling_points, "selling_points")
+        self.brand_colors = _check_str_list(self.brand_colors, "brand_colors")
+        self.photo = _check_path(self.photo, "photo")
+        self.logo = _check_path(self.logo, "logo")
+
+    def validate(self) -> Product:
+        """Raise InvalidInputError naming the first bad field; return self when all are valid."""
+        title = self.title.strip()
+        if not title:
+            raise InvalidInputError("title is empty; give the product's name (1-200 characters)")
+        if not has_visible_text(title):
+            raise InvalidInputError(
+                f"title {self.title!r} has no letters or digits (only emoji, symbols or control characters)"
+            )
+        if len(title) > MAX_TITLE_CHARS:
+            raise InvalidInputError(
+                f"title has {len(title)} characters; at most {MAX_TITLE_CHARS} are allowed "
+                "(put long text in the description)"
+            )
+        if self.currency not in CURRENCY_SYMBOLS:
+            raise InvalidInputError(f"currency {self.currency!r} must be one of {sorted(CURRENCY_SYMBOLS)}")
+        for name in ("price", "original_price"):
+            amount = getattr(self, name)
+            if amount is None:
+                continue
+            if amount < 0:
+                raise InvalidInputError(f"{name} {amount} is negative; it must be 0 or more")
+            if amount > MAX_PRICE:
+                raise InvalidInputError(f"{name} {amount} is above the maximum {MAX_PRICE:,.0f}")
+            if self.currency in ZERO_DECIMAL_CURRENCIES and amount != amount.to_integral_value():
+                raise InvalidInputError(f"{name} {amount} must be a whole number for {self.currency}")
+        if self.original_price is not None:
+            if self.price is None:
+                raise InvalidInputError("original_price is given without price; give both or neither")
+            if self.original_price < self.price:
+                raise InvalidInputError(
+                    f"original_price {self.original_price} is below price {self.price}; "
+                    "it must be at least the price"
+                )
+        if self.language not in LANGUAGES:
+            raise InvalidInputError(f"language {self.language!r} must be one of {list(LANGUAGES)}")
+        for color in self.brand_colors:
+            if not _HEX_COLOR.match(color):
+                raise InvalidInputError(f"brand_colors item {color!r} must look like #RRGGBB")
+        for i, point in enumerate(self.selling_points):
+            if not has_visible_text(point):
+                raise InvalidInputError(f"selling_points[{i}] {point!r} has no letters or digits")
+        return self
+
+    @property
+    def lang(self) -> str:
+        """The copy language: the forced one, or 'zh'/'en' detected from title and description."""
+        if self.language in COPY_LANGUAGES:
+            return self.language
+        return detect_language(f"{self.title} {self.description}")
+
+    @property
+    def text(self) -> str:
+        """Title, description and selling points joined: the text attributes are read from."""
+        parts = [self.title, *self.selling_points, self.description]
+        sep = "。" if self.lang == "zh" else ". "
+        return sep.join(p.strip() for p in parts if p.strip())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Product:
+        """Build and validate a Product from a mapping; unknown keys raise InvalidInputError."""
+        if not isinstance(data, dict):
+            raise InvalidInputError(f"a product must be a mapping of fields, got {type(data).__name__}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InvalidInputError(f"unknown product field(s) {unknown}; allowed: {sorted(known)}")
+        if "title" not in data:
+            raise InvalidInputError("title is missing; give the product's name (1-200 characters)")
+        return cls(**data).validate()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (amounts as strings, paths as strings) that from_dict reads back."""
+        out = asdict(self)
+        for name in ("price", "original_price"):
+            out[name] = None if out[name] is None else str(out[name])
+        for name in ("photo", "logo"):
+            out[name] = None if out[name] is None else str(out[name])
+        return out
+
+
+def load_product(path: str | Path) -> Product:
+    """Read a product from a .json, .yaml or .yml file; relative photo/logo paths resolve beside it."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInputError(f"product file {str(path)!r} does not exist")
+    suffix = path.suffix.lower()
+    text = path.read_text(encoding="utf-8")
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            raise InvalidInputError(f"product file {path.name!r} must end in .json, .yaml or .yml")
+    except (json.JSONDecodeError, ValueError) as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        raise InvalidInputError(f"product file {path.name!r} is not valid JSON: {exc}") from None
+    except Exception as exc:  # yaml.YAMLError has no common base we can import lazily
+        raise InvalidInputError(f"product file {path.name!r} is not valid YAML: {exc}".splitlines()[0]) from None
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"product file {path.name!r} must hold a mapping of fields")
+    for name in ("photo", "logo"):
+        if data.get(name) and not Path(data[name]).is_absolute():
+            data[name] = str(path.parent / data[name])
+    return Product.from_dict(data)
+
+
+def format_price(amount: Decimal | int | float | str, currency: str = "CNY", lang: str = "zh") -> str:
+    """House rule: symbol + amount, no decimals when whole, else two; thousands separated (¥1,299)."""
+    value = parse_amount(amount, "price")
+    if value is None:
+        raise InvalidInputError("price is empty; give an amount like 199 or 19.99")
+    currency = currency.upper()
+    if currency not in CURRENCY_SYMBOLS:
+        raise InvalidInputError(f"currency {currency!r} must be one of {sorted(CURRENCY_SYMBOLS)}")
+    if lang not in COPY_LANGUAGES:
+        raise InvalidInputError(f"lang {lang!r} must be one of {list(COPY_LANGUAGES)}")
+    if value == value.to_integral_value():
+        number = f"{value:,.0f}"
+    else:
+        number = f"{value.quantize(Decimal('0.01')):,.2f}"
+    return f"{CURRENCY_SYMBOLS[currency]}{number}"
+
+
+def format_discount(price: Decimal | None, original_price: Decimal | None, lang: str = "zh") -> str | None:
+    """'7.5折' (zh) or '-25%' (en) when original_price is above price; never overstates the discount."""
+    if price is None or original_price is None or original_price <= 0 or price >= original_price:
+        return None
+    ratio = Decimal(price) / Decimal(original_price)
+    if lang == "zh":
+        # 折 is the share paid, in tenths; round it up so the badge never promises more than the prices give
+        zhe = (ratio * 10).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+        if zhe >= 10:
+            return None
+        zhe_text = f"{zhe:.1f}".rstrip("0").rstrip(".")
+        return f"{zhe_text}折"
+    if lang == "en":
+        percent = ((1 - ratio) * 100).quantize(Decimal("1"), rounding=ROUND_FLOOR)
+        if percent <= 0:
+            return None
+        return f"-{percent}%"
+    raise InvalidInputError(f"lang {lang!r} must be one of {list(COPY_LANGUAGES)}")
