@@ -1,0 +1,68 @@
+"""Files under the data directory: atomic writes (temp file + os.replace) and paths kept inside the root."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from adcraft.errors import InvalidInputError
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write bytes so readers see either the old file or the whole new one, never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_json_atomic(path: str | Path, obj: object) -> Path:
+    """Write obj as pretty UTF-8 JSON, atomically."""
+    return write_bytes_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+
+
+def save_image_atomic(image: Image.Image, path: str | Path) -> Path:
+    """Save a PIL image in the format named by the suffix (png, jpg, webp), atomically."""
+    import io
+
+    path = Path(path)
+    fmt = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidInputError(f"image suffix {path.suffix!r} must be one of .png, .jpg, .jpeg, .webp")
+    if fmt == "JPEG" and image.mode != "RGB":
+        image = image.convert("RGB")
+    buf = io.BytesIO()
+    image.save(buf, format=fmt)
+    return write_bytes_atomic(path, buf.getvalue())
+
+
+def resolve_inside(root: str | Path, relative: str | Path) -> Path:
+    """Join a stored relative path onto root and refuse anything that escapes it (.., absolute, links)."""
+    root = Path(root).resolve()
+    target = (root / relative).resolve()
+    if target != root and root not in target.parents:
+        raise InvalidInputError(f"path {str(relative)!r} is outside the data directory")
+    return target
+
+
+def relative_to_root(root: str | Path, path: str | Path) -> str:
+    """The POSIX path of `path` relative to root, as stored in the database; refuses outside paths."""
+    root = Path(root).resolve()
+    path = Path(path).resolve()
+    if root not in path.parents:
+        raise InvalidInputError(f"path {str(path)!r} is outside the data directory {str(root)!r}")
+    return path.relative_to(root).as_posix()

@@ -1,0 +1,235 @@
+"""The Store: one object over the database and the files under the data directory; returns plain dicts."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from adcraft.errors import ConfigError, InvalidInputError, NotFoundError
+from adcraft.store.files import relative_to_root, resolve_inside
+from adcraft.store.models import (
+    EVENT_KINDS,
+    JOB_STATES,
+    QA_STATES,
+    Base,
+    CreativeRow,
+    EventRow,
+    JobRow,
+    ProductRow,
+    utcnow,
+)
+
+logger = logging.getLogger(__name__)
+
+DB_FILE = "adcraft.sqlite"  # default database file name under the data directory
+MAX_LIST = 500  # largest page a list call returns
+
+
+def default_url(data_dir: str | Path) -> str:
+    """The SQLite URL of the default database file under data_dir."""
+    return f"sqlite:///{Path(data_dir).resolve() / DB_FILE}"
+
+
+def _enable_sqlite_wal(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cur.execute("PRAGMA foreign_keys=ON")  # so deleting a product deletes its creatives and events
+    cur.execute("PRAGMA busy_timeout=10000")  # wait for another writer instead of failing at once
+    cur.close()
+
+
+class Store:
+    """Products, creatives, jobs and events in a SQL database; creative files under data_dir."""
+
+    def __init__(self, data_dir: str | Path, url: str | None = None) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.url = url or default_url(self.data_dir)
+        try:
+            self.engine = create_engine(self.url, future=True)
+        except Exception as exc:  # bad URL or a driver that is not installed
+            raise ConfigError(f"database url {self.url!r} cannot be used: {exc}") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _enable_sqlite_wal)
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        logger.info("store at %s (%s)", self.data_dir, self.engine.dialect.name)
+
+    def session(self) -> Session:
+        """A new ORM session (use as a context manager)."""
+        return self._session()
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    # products ---------------------------------------------------------------------------------
+    def add_product(self, product: dict) -> str:
+        """Record a product dict (needs a non-empty 'title'); returns its id."""
+        title = str(product.get("title") or "").strip()
+        if not title:
+            raise InvalidInputError("product needs a non-empty 'title'")
+        price = product.get("price")
+        with self.session() as s, s.begin():
+            row = ProductRow(title=title, price=float(price) if price is not None else None, data=dict(product))
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def get_product(self, product_id: str) -> dict:
+        """The product's record; NotFoundError if there is none."""
+        with self.session() as s:
+            row = s.get(ProductRow, product_id)
+            if row is None:
+                raise NotFoundError(f"product {product_id!r} does not exist")
+            return {"id": row.id, "title": row.title, "price": row.price, "data": row.data,
+                    "created": row.created.isoformat()}
+
+    # creatives --------------------------------------------------------------------------------
+    def add_creative(self, product_id: str, placement: str, image_path: str | Path, manifest_path: str | Path,
+                     qa_status: str = "unchecked", segment: str | None = None, notes: dict | None = None) -> str:
+        """Record a creative whose files already exist under data_dir; returns its id."""
+        if qa_status not in QA_STATES:
+            raise InvalidInputError(f"qa_status {qa_status!r} must be one of {QA_STATES}")
+        image_rel = relative_to_root(self.data_dir, image_path)
+        manifest_rel = relative_to_root(self.data_dir, manifest_path)
+        with self.session() as s, s.begin():
+            if s.get(ProductRow, product_id) is None:
+                raise NotFoundError(f"product {product_id!r} does not exist")
+            row = CreativeRow(product_id=product_id, placement=placement, image_path=image_rel,
+                              manifest_path=manifest_rel, qa_status=qa_status, segment=segment, notes=notes or {})
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def get_creative(self, creative_id: str) -> dict:
+        """The creative's record; NotFoundError if there is none."""
+        with self.session() as s:
+            row = s.get(CreativeRow, creative_id)
+            if row is None:
+                raise NotFoundError(f"creative {creative_id!r} does not exist")
+            return _creative_dict(row)
+
+    def creative_file(self, creative_id: str, which: str) -> Path:
+        """Absolute path of a creative's 'image' or 'manifest', checked to lie inside data_dir."""
+        if which not in ("image", "manifest"):
+            raise InvalidInputError(f"which {which!r} must be 'image' or 'manifest'")
+        record = self.get_creative(creative_id)
+        path = resolve_inside(self.data_dir, record[f"{which}_path"])
+        if not path.is_file():
+            raise NotFoundError(f"the {which} file of creative {creative_id!r} is missing")
+        return path
+
+    def list_creatives(self, product_id: str | None = None, segment: str | None = None,
+                       limit: int = 50, offset: int = 0) -> list[dict]:
+        """Creatives, newest first, optionally for one product or segment."""
+        if not 1 <= limit <= MAX_LIST:
+            raise InvalidInputError(f"limit {limit} must be between 1 and {MAX_LIST}")
+        if offset < 0:
+            raise InvalidInputError(f"offset {offset} must be >= 0")
+        query = select(CreativeRow).order_by(CreativeRow.created.desc(), CreativeRow.id)
+        if product_id is not None:
+            query = query.where(CreativeRow.product_id == product_id)
+        if segment is not None:
+            query = query.where(CreativeRow.segment == segment)
+        with self.session() as s:
+            return [_creative_dict(r) for r in s.scalars(query.limit(limit).offset(offset))]
+
+    def delete_creative(self, creative_id: str) -> None:
+        """Delete a creative's record, its events and its files."""
+        with self.session() as s, s.begin():
+            row = s.get(CreativeRow, creative_id)
+            if row is None:
+                raise NotFoundError(f"creative {creative_id!r} does not exist")
+            paths = [row.image_path, row.manifest_path]
+            s.query(EventRow).filter(EventRow.creative_id == creative_id).delete()
+            s.delete(row)
+        for rel in paths:
+            path = resolve_inside(self.data_dir, rel)
+            if path.is_file() and not self._shared(rel):
+                os.unlink(path)
+
+    def _shared(self, rel: str) -> bool:
+        with self.session() as s:
+            n = s.scalar(select(func.count()).select_from(CreativeRow).where(
+                (CreativeRow.image_path == rel) | (CreativeRow.manifest_path == rel)))
+            return bool(n)
+
+    # jobs -------------------------------------------------------------------------------------
+    def create_job(self, request: dict, total: int) -> str:
+        """Record a queued job; returns its id."""
+        with self.session() as s, s.begin():
+            row = JobRow(request=request, total=total, status="queued")
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def update_job(self, job_id: str, *, status: str | None = None, result: dict | None = None) -> None:
+        """Change a job's status and/or append one product's result (counted as done or failed)."""
+        if status is not None and status not in JOB_STATES:
+            raise InvalidInputError(f"job status {status!r} must be one of {JOB_STATES}")
+        with self.session() as s, s.begin():
+            row = s.get(JobRow, job_id)
+            if row is None:
+                raise NotFoundError(f"job {job_id!r} does not exist")
+            if status is not None:
+                row.status = status
+            if result is not None:
+                row.results = [*row.results, result]
+                if result.get("error"):
+                    row.failed += 1
+                else:
+                    row.done += 1
+            row.updated = utcnow()
+
+    def get_job(self, job_id: str) -> dict:
+        """The job's status, counts and per-product results."""
+        with self.session() as s:
+            row = s.get(JobRow, job_id)
+            if row is None:
+                raise NotFoundError(f"job {job_id!r} does not exist")
+            return {"id": row.id, "status": row.status, "total": row.total, "done": row.done,
+                    "failed": row.failed, "results": list(row.results), "created": row.created.isoformat(),
+                    "updated": row.updated.isoformat()}
+
+    # events -----------------------------------------------------------------------------------
+    def record_events(self, events: Iterable[dict]) -> int:
+        """Record feedback events ({creative_id, kind, segment?, user_id?, context?}); returns how many."""
+        rows = []
+        for i, e in enumerate(events):
+            if e.get("kind") not in EVENT_KINDS:
+                raise InvalidInputError(f"event {i} kind {e.get('kind')!r} must be one of {EVENT_KINDS}")
+            rows.append(EventRow(creative_id=e["creative_id"], kind=e["kind"], segment=e.get("segment"),
+                                 user_id=e.get("user_id"), context=e.get("context") or {}))
+        with self.session() as s, s.begin():
+            ids = {r.creative_id for r in rows}
+            found = set(s.scalars(select(CreativeRow.id).where(CreativeRow.id.in_(ids))))
+            missing = sorted(ids - found)
+            if missing:
+                raise NotFoundError(f"creative {missing[0]!r} does not exist")
+            s.add_all(rows)
+        return len(rows)
+
+    def event_counts(self, creative_ids: Iterable[str], segment: str | None = None) -> dict[str, dict[str, int]]:
+        """Per creative: how many impressions, clicks and conversions (optionally within one segment)."""
+        ids = list(creative_ids)
+        counts = {cid: {k: 0 for k in EVENT_KINDS} for cid in ids}
+        query = (select(EventRow.creative_id, EventRow.kind, func.count())
+                 .where(EventRow.creative_id.in_(ids)).group_by(EventRow.creative_id, EventRow.kind))
+        if segment is not None:
+            query = query.where(EventRow.segment == segment)
+        with self.session() as s:
+            for cid, kind, n in s.execute(query):
+                counts[cid][kind] = int(n)
+        return counts
+
+
+def _creative_dict(row: CreativeRow) -> dict:
+    return {"id": row.id, "product_id": row.product_id, "placement": row.placement,
+            "image_path": row.image_path, "manifest_path": row.manifest_path, "qa_status": row.qa_status,
+            "segment": row.segment, "notes": row.notes or {}, "created": row.created.isoformat()}
