@@ -1,0 +1,97 @@
+"""Nearest known concepts of a prompt, so callers can warn when a prompt is far from anything the model knows."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load_file, save_file
+
+from adcraft.errors import CheckpointError, InvalidInputError
+from adcraft.evaluation.classifier import CONCEPTS_FILE, EVALUATOR_DIR
+from adcraft.text.encoder import TextEncoder, check_texts, l2_normalise
+
+EMBEDDINGS_FILE = "concept_embeddings.safetensors"
+MAX_K = 50
+
+
+def concept_label(concept: dict) -> str:
+    """'running shoe / 跑鞋': the English and Chinese labels of a concept-table entry."""
+    parts = [concept.get("label_en", ""), concept.get("label_zh", "")]
+    return " / ".join(p for p in parts if p) or concept["id"]
+
+
+def build_concept_embeddings(concepts: list[dict], encoder: TextEncoder) -> np.ndarray:
+    """(C, D) unit vectors: the mean of each concept's English and Chinese label embeddings."""
+    texts, owner = [], []
+    for i, c in enumerate(concepts):
+        for text in (c.get("label_en"), c.get("label_zh")):
+            if text:
+                texts.append(text)
+                owner.append(i)
+    if not texts:
+        raise InvalidInputError("the concept table has no labels to embed")
+    vectors = encoder.encode(texts)  # (T, D)
+    sums = np.zeros((len(concepts), vectors.shape[1]), np.float32)
+    np.add.at(sums, np.asarray(owner), vectors)
+    return l2_normalise(sums)
+
+
+def save_concept_embeddings(directory: str | os.PathLike, embeddings: np.ndarray, encoder: TextEncoder) -> Path:
+    """Store the table as float16 safetensors, recording which encoder made it."""
+    path = Path(directory) / EMBEDDINGS_FILE
+    meta = {"encoder_name": encoder.name, "encoder_version": encoder.version, "dim": str(encoder.dim)}
+    save_file({"embeddings": embeddings.astype(np.float16)}, str(path), metadata=meta)
+    return path
+
+
+class ConceptIndex:
+    """Concept labels and their text embeddings, searchable by a prompt's embedding."""
+
+    def __init__(self, concepts: list[dict], embeddings: np.ndarray, encoder: TextEncoder) -> None:
+        if len(concepts) != len(embeddings) or embeddings.shape[1] != encoder.dim:
+            raise CheckpointError(f"concept table ({len(concepts)}) and embeddings {embeddings.shape} "
+                                  f"do not match each other or the encoder's dim {encoder.dim}")
+        self.concepts = concepts
+        self.embeddings = l2_normalise(embeddings.astype(np.float32))
+        self.encoder = encoder
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike | None = None, encoder: TextEncoder | None = None) -> ConceptIndex:
+        """The index shipped beside the evaluator (or in another evaluator directory)."""
+        directory = Path(directory) if directory is not None else EVALUATOR_DIR
+        try:
+            concepts = json.loads((directory / CONCEPTS_FILE).read_text(encoding="utf-8"))
+            tensors = load_file(str(directory / EMBEDDINGS_FILE))
+        except (OSError, SafetensorError, json.JSONDecodeError) as exc:
+            raise CheckpointError(f"no concept index in {str(directory)!r}: train the evaluator first ({exc})") from exc
+        if encoder is None:
+            from adcraft.text.encoder import load_encoder
+
+            encoder = load_encoder()
+        return cls(concepts, tensors["embeddings"], encoder)
+
+    def nearest(self, prompts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
+        """For each prompt, its k most similar concepts as (label, cosine similarity), best first."""
+        if not 1 <= k <= MAX_K:
+            raise InvalidInputError(f"k {k} must be between 1 and {MAX_K}")
+        sims = self.encoder.encode(check_texts(prompts)) @ self.embeddings.T  # (N, C)
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        return [[(concept_label(self.concepts[j]), round(float(sims[i, j]), 4)) for j in row]
+                for i, row in enumerate(top)]
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_index() -> ConceptIndex:
+    return ConceptIndex.load()
+
+
+def nearest_concepts(prompt: str, k: int = 3, index: ConceptIndex | None = None) -> list[tuple[str, float]]:
+    """The k concepts the shipped evaluator knows that are closest to a prompt, with cosine similarity."""
+    if not isinstance(prompt, str):
+        raise InvalidInputError(f"prompt must be a string, got {type(prompt).__name__}")
+    return (index or _shipped_index()).nearest([prompt], k)[0]

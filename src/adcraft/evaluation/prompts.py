@@ -1,0 +1,61 @@
+"""The held-out prompt set: shop-style product titles in Chinese and English, never training captions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from adcraft.errors import DataError
+
+PROMPTS_FILE = Path(__file__).resolve().parent / "prompts.jsonl"  # the shipped set
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class EvalPrompt:
+    """One evaluation prompt and what a correct image shows."""
+
+    prompt: str  # a product title as a shop writes it
+    lang: str  # "zh" or "en"
+    concept: str  # the dataset concept id the image should show
+    color: str | None = None  # requested colour family, or None when the prompt names no colour
+
+
+def load_prompts(path: str | Path | None = None) -> list[EvalPrompt]:
+    """Read a prompts.jsonl (default: the shipped set); refuses malformed lines with their line number."""
+    path = Path(path) if path is not None else PROMPTS_FILE
+    if not path.is_file():
+        raise DataError(f"prompt file {str(path)!r} does not exist")
+    prompts = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            p = EvalPrompt(prompt=str(d["prompt"]).strip(), lang=d["lang"], concept=str(d["concept"]),
+                           color=d.get("color"))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise DataError(f"{path}:{n}: needs prompt, lang, concept (and color or null): {exc}") from exc
+        if not p.prompt or p.lang not in LANGS or not p.concept:
+            raise DataError(f"{path}:{n}: prompt must be non-empty and lang one of {list(LANGS)}, got {p.lang!r}")
+        prompts.append(p)
+    if not prompts:
+        raise DataError(f"{path} has no prompts")
+    return prompts
+
+
+def prompt_problems(prompts: list[EvalPrompt], concepts: list[dict], captions: set[str]) -> list[str]:
+    """What is wrong with a prompt set for a dataset: unknown concepts, colours the dataset never
+    shows for that concept, prompts equal to a training caption. Empty when the set is usable."""
+    table = {c["id"]: c for c in concepts}
+    folded = {c.strip().casefold() for c in captions}
+    problems = []
+    for p in prompts:
+        if p.concept not in table:
+            problems.append(f"{p.prompt!r}: concept {p.concept!r} is not in the dataset")
+        elif p.color is not None and p.color not in table[p.concept].get("colors", []):
+            problems.append(f"{p.prompt!r}: colour {p.color!r} is not one the dataset shows for {p.concept!r}")
+        if p.prompt.casefold() in folded:
+            problems.append(f"{p.prompt!r} is a training caption")
+    return problems

@@ -1,0 +1,65 @@
+import pytest
+
+from adcraft.errors import CheckpointError, InvalidInputError
+from adcraft.evaluation.concepts import (
+    ConceptIndex,
+    build_concept_embeddings,
+    concept_label,
+    nearest_concepts,
+    save_concept_embeddings,
+)
+from adcraft.text.encoder import load_encoder
+
+CONCEPTS = [
+    {"id": "1f457", "label_en": "dress", "label_zh": "连衣裙"},
+    {"id": "1f4bb", "label_en": "laptop", "label_zh": "笔记本电脑"},
+    {"id": "1f34c", "label_en": "banana", "label_zh": "香蕉"},
+    {"id": "1f45f", "label_en": "running shoe", "label_zh": "跑鞋"},
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    encoder = load_encoder()
+    directory = tmp_path_factory.mktemp("evaluator")
+    import json
+
+    (directory / "concepts.json").write_text(json.dumps(CONCEPTS, ensure_ascii=False), encoding="utf-8")
+    save_concept_embeddings(directory, build_concept_embeddings(CONCEPTS, encoder), encoder)
+    return ConceptIndex.load(directory, encoder)
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("2026夏季新款法式碎花连衣裙女收腰显瘦", "dress / 连衣裙"),
+    ("Men's Breathable Lightweight Running Shoes", "running shoe / 跑鞋"),
+    ("轻薄便携14英寸笔记本电脑", "laptop / 笔记本电脑"),
+    ("Fresh Organic Bananas 1kg", "banana / 香蕉"),
+])
+def test_nearest_concept_of_shop_titles(index, prompt, expected):
+    result = nearest_concepts(prompt, k=3, index=index)
+    assert len(result) == 3 and result[0][0] == expected
+    sims = [s for _, s in result]
+    assert sims == sorted(sims, reverse=True) and all(-1 <= s <= 1 for s in sims)
+
+
+def test_off_topic_prompt_is_less_similar_than_an_on_topic_one(index):
+    on = index.nearest(["red summer dress"], k=1)[0][0][1]
+    off = index.nearest(["quantum chromodynamics lecture notes"], k=1)[0][0][1]
+    assert off < on
+
+
+def test_nearest_refuses_bad_k_and_empty_prompt(index):
+    with pytest.raises(InvalidInputError):
+        index.nearest(["dress"], k=0)
+    with pytest.raises(InvalidInputError):
+        nearest_concepts("   ", index=index)
+
+
+def test_load_refuses_a_directory_without_index(tmp_path):
+    with pytest.raises(CheckpointError):
+        ConceptIndex.load(tmp_path, encoder=object())
+
+
+def test_concept_label_falls_back_to_id():
+    assert concept_label({"id": "x1"}) == "x1"
+    assert concept_label({"id": "x", "label_en": "cup", "label_zh": ""}) == "cup"
