@@ -1,0 +1,119 @@
+"""Checkpoints in the diffusers layout: config.json beside model.safetensors (and ema.safetensors)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from adcraft.diffusion.schedule import ScheduleConfig
+from adcraft.diffusion.unet import ConditionalUNet, UNetConfig
+from adcraft.errors import CheckpointError, ConfigError
+
+logger = logging.getLogger(__name__)
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.safetensors"
+EMA_FILE = "ema.safetensors"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"  # models shipped inside the package
+CHECKPOINT_FORMAT = "adcraft-unet/1"
+
+
+def resolve_checkpoint(name_or_path: str | os.PathLike) -> Path:
+    """A checkpoint directory from a shipped model name ('default') or a path."""
+    path = Path(name_or_path)
+    if not path.exists() and (MODELS_DIR / str(name_or_path)).is_dir():
+        path = MODELS_DIR / str(name_or_path)
+    if not path.is_dir():
+        shipped = sorted(p.name for p in MODELS_DIR.iterdir() if (p / CONFIG_FILE).is_file()) if MODELS_DIR.is_dir() else []
+        raise CheckpointError(f"checkpoint {str(name_or_path)!r} not found: give a checkpoint directory "
+                              f"or a shipped model name {shipped}")
+    return path
+
+
+def save_checkpoint(directory: str | os.PathLike, model: ConditionalUNet, schedule: ScheduleConfig,
+                    encoder: dict, extra: dict | None = None, ema: dict[str, torch.Tensor] | None = None,
+                    dtype: torch.dtype = torch.float32) -> Path:
+    """Write config.json + model.safetensors (+ ema.safetensors) atomically into `directory`."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    config = {"format": CHECKPOINT_FORMAT, "unet": model.config.to_dict(), "schedule": schedule.to_dict(),
+              "encoder": encoder, **(extra or {})}
+    _atomic_save({k: v.detach().to(dtype).contiguous() for k, v in model.state_dict().items()},
+                 directory / WEIGHTS_FILE)
+    if ema is not None:
+        _atomic_save({k: v.detach().to(dtype).contiguous() for k, v in ema.items()}, directory / EMA_FILE)
+    tmp = directory / (CONFIG_FILE + ".tmp")
+    tmp.write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, directory / CONFIG_FILE)
+    return directory
+
+
+def _atomic_save(tensors: dict[str, torch.Tensor], path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    save_file(tensors, str(tmp))
+    os.replace(tmp, path)
+
+
+def read_config(directory: Path) -> dict:
+    """The checkpoint's config.json, checked for format."""
+    path = directory / CONFIG_FILE
+    if not path.is_file():
+        raise CheckpointError(f"{directory} is not a checkpoint: {CONFIG_FILE} is missing")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CheckpointError(f"{path} is not valid JSON ({exc.__class__.__name__})") from exc
+    if config.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"{path} has format {config.get('format')!r}; expected {CHECKPOINT_FORMAT!r}")
+    return config
+
+
+def load_weights(path: Path) -> dict[str, torch.Tensor]:
+    """Tensors from a safetensors file; anything else (a pickle, a truncated file) is refused."""
+    if not path.is_file():
+        raise CheckpointError(f"weights file {path} is missing")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"{path} is not a valid safetensors file ({exc}); only safetensors is loaded") from exc
+
+
+def load_unet(name_or_path: str | os.PathLike, encoder: dict | None = None, use_ema: bool = True,
+              device: str | torch.device = "cpu") -> tuple[ConditionalUNet, dict]:
+    """Load a ConditionalUNet (EMA weights when present) and its config; refuses a mismatched encoder."""
+    directory = resolve_checkpoint(name_or_path)
+    config = read_config(directory)
+    if encoder is not None:
+        check_encoder(config.get("encoder", {}), encoder, directory)
+    try:
+        model = ConditionalUNet(UNetConfig.from_dict(config["unet"]))
+        ScheduleConfig(**config["schedule"])
+    except (KeyError, TypeError, ConfigError) as exc:
+        raise CheckpointError(f"{directory / CONFIG_FILE} has an invalid model config ({exc})") from exc
+    weights_path = directory / EMA_FILE if use_ema and (directory / EMA_FILE).is_file() else directory / WEIGHTS_FILE
+    state = {k: v.float() for k, v in load_weights(weights_path).items()}
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        raise CheckpointError(f"{weights_path} does not match its config.json ({str(exc).splitlines()[0]})") from exc
+    return model.to(device).eval(), config
+
+
+def check_encoder(saved: dict, current: dict, where: Path) -> None:
+    """Refuse a checkpoint trained on another text encoder (name, version or dimension)."""
+    for key in ("name", "version", "dim"):
+        if saved.get(key) != current.get(key):
+            raise CheckpointError(
+                f"checkpoint {where} was trained with encoder {saved.get('name')} {saved.get('version')} "
+                f"({saved.get('dim')}-d), not {current.get('name')} {current.get('version')} ({current.get('dim')}-d)")
+
+
+def encoder_info(encoder) -> dict:
+    """The identity of a text encoder as recorded in checkpoints."""
+    return {"name": encoder.name, "version": encoder.version, "dim": int(encoder.dim)}

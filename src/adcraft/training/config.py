@@ -1,0 +1,160 @@
+"""Training configuration: one dataclass composed of the UNet and schedule configs, with strict overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
+
+from adcraft.diffusion.schedule import ScheduleConfig
+from adcraft.diffusion.unet import UNET_PRESETS, UNetConfig
+from adcraft.errors import ConfigError
+
+SAMPLE_PROMPTS = [  # fixed prompts of the sample grids, both languages
+    "红色连衣裙", "red dress", "蓝色运动鞋", "blue running shoes", "笔记本电脑", "laptop computer",
+    "一杯咖啡", "a cup of coffee", "黄色手提包", "yellow handbag", "口红", "lipstick",
+    "绿色T恤", "green t-shirt", "西瓜", "watermelon",
+]
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run needs; saved resolved beside every checkpoint."""
+
+    preset: str = "base"  # UNet preset the `unet` section starts from
+    unet: UNetConfig = field(default_factory=lambda: UNET_PRESETS["base"])  # model shape
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)  # noise schedule and target
+    data_dir: str = "data/products"  # dataset folder (adcraft data build-products)
+    out_dir: str = "runs/base"  # checkpoints, samples and logs go here
+    encoder: str = "e5-small"  # text encoder spec (frozen)
+    init_from: str = ""  # checkpoint to start from (fine-tuning); "" = random init
+    steps: int = 20000  # optimizer steps
+    batch_size: int = 32  # images per step
+    lr: float = 3e-4  # peak AdamW learning rate
+    warmup_steps: int = 300  # linear warm-up, then cosine decay
+    min_lr_ratio: float = 0.1  # cosine decays to lr * this
+    weight_decay: float = 0.01  # AdamW weight decay
+    adam_betas: tuple[float, float] = (0.9, 0.99)  # AdamW betas
+    grad_clip: float = 1.0  # max global gradient norm
+    ema_decay: float = 0.999  # EMA of weights, warmed up as min(decay, (1+s)/(10+s))
+    cond_drop_prob: float = 0.1  # fraction of steps trained unconditionally, for CFG
+    hflip: bool = True  # random horizontal flips (products read the same mirrored)
+    log_every: int = 50  # steps between log lines
+    sample_every: int = 1000  # steps between sample grids (0 = never)
+    ckpt_every: int = 250  # steps between checkpoints
+    sample_steps: int = 20  # sampler steps for the grids
+    seed: int = 0  # seeds data order, noise and dropout
+    bf16: bool = False  # bf16 autocast: measured slower than fp32 for `base` on this CPU (bench/core.py)
+    channels_last: bool = False  # measured no faster on this CPU (bench/core.py)
+    threads: int = 0  # torch threads; 0 = torch's default
+    sample_prompts: list[str] = field(default_factory=lambda: list(SAMPLE_PROMPTS))  # grid prompts
+
+    def to_dict(self) -> dict:
+        """Plain-JSON form."""
+        d = dataclasses.asdict(self)
+        d["unet"], d["schedule"] = self.unet.to_dict(), self.schedule.to_dict()
+        d["adam_betas"] = list(self.adam_betas)
+        return d
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    """Check (and lightly convert) one override value against its field type."""
+    origin = getattr(hint, "__origin__", None)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key} must be true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key} must be an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{key} must be a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key} must be a string, got {value!r}")
+        return value
+    if origin in (tuple, list):
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{key} must be a list, got {value!r}")
+        inner = hint.__args__[0]
+        return origin(_coerce(v, inner, f"{key}[{i}]") for i, v in enumerate(value))
+    return value
+
+
+def _apply(obj: Any, updates: dict, prefix: str = "") -> Any:
+    """Return a copy of dataclass `obj` with `updates` applied; unknown keys and wrong types raise."""
+    hints = get_type_hints(type(obj))
+    changes = {}
+    for key, value in updates.items():
+        name = f"{prefix}{key}"
+        if key not in hints:
+            raise ConfigError(f"unknown config key {name!r}; allowed: {sorted(prefix + k for k in hints)}")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name} must be a mapping, got {value!r}")
+            changes[key] = _apply(current, value, f"{name}.")
+        else:
+            changes[key] = _coerce(value, hints[key], name)
+    return dataclasses.replace(obj, **changes)
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """`key.sub=value` strings (values parsed as YAML) into a nested dict."""
+    out: dict = {}
+    for item in items:
+        if "=" not in item:
+            raise ConfigError(f"override {item!r} must look like key=value (e.g. steps=1000)")
+        key, raw = item.split("=", 1)
+        node = out
+        parts = key.strip().split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = yaml.safe_load(raw)
+    return out
+
+
+def merge_updates(a: dict, b: dict) -> dict:
+    """Deep-merge nested dicts; values in b win."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = merge_updates(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def build_config(updates: dict) -> TrainConfig:
+    """A TrainConfig from nested updates; `preset` picks the UNet starting point."""
+    preset = updates.get("preset", TrainConfig.preset)
+    if preset not in UNET_PRESETS:
+        raise ConfigError(f"preset {preset!r} must be one of {sorted(UNET_PRESETS)}")
+    base = TrainConfig(preset=preset, unet=UNET_PRESETS[preset])
+    return _apply(base, {k: v for k, v in updates.items() if k != "preset"})
+
+
+def load_train_config(path: str | Path | None = None, overrides: list[str] | None = None) -> TrainConfig:
+    """Read a YAML/JSON override file (only the differences from the defaults) plus --set overrides."""
+    updates: dict = {}
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"config file {str(path)!r} not found")
+        try:
+            updates = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {path} is not valid YAML/JSON ({exc.__class__.__name__})") from exc
+        if not isinstance(updates, dict):
+            raise ConfigError(f"config file {path} must hold a mapping of keys to values")
+    updates = merge_updates(updates, parse_overrides(overrides or []))
+    return build_config(updates)
+
+
+def save_train_config(config: TrainConfig, path: Path) -> None:
+    """Write the resolved config as JSON."""
+    path.write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")

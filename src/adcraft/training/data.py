@@ -1,0 +1,67 @@
+"""A dataset folder held in memory as tensors: images, and an embedding per caption."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from PIL import Image, UnidentifiedImageError
+
+from adcraft.data.dataset import dataset_fingerprint, read_dataset
+from adcraft.diffusion.image import rgba_to_tensor
+from adcraft.errors import DataError
+from adcraft.text.cache import CachedEncoder
+from adcraft.text.encoder import TextEncoder
+
+logger = logging.getLogger(__name__)
+
+EMBEDDING_CACHE = ".embeddings.safetensors"  # per-dataset cache of caption embeddings
+
+
+@dataclass
+class TensorDataset:
+    """Images (N, 4, S, S) in [-1, 1], caption embeddings (M, D) and, per image, its caption range."""
+
+    images: torch.Tensor
+    embeddings: torch.Tensor
+    caption_start: torch.Tensor  # (N,) index of each image's first caption in `embeddings`
+    caption_count: torch.Tensor  # (N,) number of captions of each image
+    fingerprint: str
+
+    def __len__(self) -> int:
+        return self.images.shape[0]
+
+    def sample_batch(self, batch_size: int, generator: torch.Generator, hflip: bool) -> tuple[torch.Tensor, torch.Tensor]:
+        """A random batch of images and, for each, one of its captions' embeddings."""
+        idx = torch.randint(0, len(self), (batch_size,), generator=generator)  # (B,)
+        pick = (torch.rand(batch_size, generator=generator) * self.caption_count[idx]).long()
+        z = self.embeddings[self.caption_start[idx] + pick]  # (B, D)
+        x = self.images[idx]  # (B, 4, S, S)
+        flip = torch.rand(batch_size, generator=generator) < 0.5
+        if hflip:
+            x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+        return x, z
+
+
+def load_tensor_dataset(root: str | Path, size: int, encoder: TextEncoder) -> TensorDataset:
+    """Read a dataset folder, resize images to `size`, and embed every caption (cached on disk)."""
+    root = Path(root)
+    records = read_dataset(root)
+    images, captions, starts, counts = [], [], [], []
+    for rec in records:
+        try:
+            with Image.open(root / rec.file) as img:
+                images.append(rgba_to_tensor(img, size))
+        except (UnidentifiedImageError, OSError) as exc:
+            raise DataError(f"{root / rec.file}: unreadable image ({exc})") from exc
+        starts.append(len(captions))
+        counts.append(len(rec.captions))
+        captions.extend(rec.captions)
+    cached = CachedEncoder(encoder, root / EMBEDDING_CACHE)
+    embeddings = torch.from_numpy(cached.encode(captions))  # (M, D)
+    cached.save()
+    logger.info("dataset %s: %d images, %d captions", root, len(images), len(captions))
+    return TensorDataset(torch.stack(images), embeddings, torch.tensor(starts), torch.tensor(counts),
+                         dataset_fingerprint(root))

@@ -1,0 +1,150 @@
+"""The training loop: AdamW, warm-up + cosine, clipping, EMA, periodic logs, grids and checkpoints."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from adcraft.diffusion.checkpoint import encoder_info, load_unet, save_checkpoint
+from adcraft.diffusion.pipeline import TextToImagePipeline
+from adcraft.diffusion.unet import ConditionalUNet
+from adcraft.text.encoder import load_encoder
+from adcraft.training.config import TrainConfig, save_train_config
+from adcraft.training.data import load_tensor_dataset
+from adcraft.training.ema import EMA
+from adcraft.training.objective import DiffusionObjective
+from adcraft.training.samples import make_grid
+from adcraft.training.state import load_train_state, save_train_state
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_DIR = "checkpoint"  # latest checkpoint inside out_dir (model + EMA + train state)
+METRICS_FILE = "metrics.jsonl"  # one JSON line per log interval: the loss curve
+
+
+@dataclass
+class TrainResult:
+    """What a finished (or resumed-and-finished) run produced."""
+
+    checkpoint: Path
+    steps: int
+    final_loss: float
+    wall_time_s: float
+
+
+def lr_at(step: int, config: TrainConfig) -> float:
+    """Linear warm-up to config.lr, then cosine decay to lr * min_lr_ratio."""
+    if step < config.warmup_steps:
+        return config.lr * (step + 1) / config.warmup_steps
+    progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
+    return config.lr * (config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine)
+
+
+def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
+          on_log: Callable[[dict], None] | None = None) -> TrainResult:
+    """Train (or resume) a conditional UNet on a dataset folder; returns the final checkpoint."""
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    out = Path(config.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    encoder = encoder or load_encoder(config.encoder)
+    data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder)
+    torch.manual_seed(config.seed)
+    unet_config = type(config.unet)(**{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim})
+    if config.init_from:
+        model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
+        model.train()
+    else:
+        model = ConditionalUNet(unet_config)
+    if config.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, betas=tuple(config.adam_betas),
+                                  weight_decay=config.weight_decay)
+    ema = EMA(model, config.ema_decay)
+    generator = torch.Generator().manual_seed(config.seed)
+    objective = DiffusionObjective(config.schedule, config.cond_drop_prob)
+    step, elapsed = 0, 0.0
+    if resume:
+        resume = Path(resume)
+        ckpt = resume / CHECKPOINT_DIR if (resume / CHECKPOINT_DIR).is_dir() else resume
+        resumed, _ = load_unet(ckpt, encoder=encoder_info(encoder), use_ema=False)
+        model.load_state_dict(resumed.state_dict())
+        meta = load_train_state(ckpt, optimizer, ema.shadow, generator)
+        step, elapsed = int(meta["step"]), float(meta.get("wall_time_s", 0.0))
+        logger.info("resumed from %s at step %d", ckpt, step)
+    save_train_config(config, out / "train_config.json")
+    model.train()
+    window, t_window, loss = [], time.perf_counter(), float("nan")
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if config.bf16 else contextlib.nullcontext
+    while step < config.steps:
+        t0 = time.perf_counter()
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step, config)
+        x0, z = data.sample_batch(config.batch_size, generator, config.hflip)
+        if config.channels_last:
+            x0 = x0.contiguous(memory_format=torch.channels_last)
+        with autocast():
+            loss_t = objective(model, x0, z, generator)
+        optimizer.zero_grad(set_to_none=True)
+        loss_t.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        optimizer.step()
+        ema.update(model, step)
+        step += 1
+        elapsed += time.perf_counter() - t0
+        window.append(loss_t.item())
+        if step % config.log_every == 0 or step == config.steps:
+            loss = sum(window) / len(window)
+            rate = len(window) * config.batch_size / max(1e-9, time.perf_counter() - t_window)
+            record = {"step": step, "loss": round(loss, 5), "lr": optimizer.param_groups[0]["lr"],
+                      "grad_norm": round(float(grad_norm), 4), "images_per_s": round(rate, 2),
+                      "eta_s": round((config.steps - step) * config.batch_size / max(rate, 1e-9)),
+                      "wall_time_s": round(elapsed, 1)}
+            with open(out / METRICS_FILE, "a", encoding="utf-8") as f:
+                f.write(json.dumps(record) + "\n")
+            (on_log or (lambda r: logger.info("%s", r)))(record)
+            window, t_window = [], time.perf_counter()
+        if config.sample_every and (step % config.sample_every == 0 or step == config.steps):
+            write_sample_grid(model, ema, encoder, config, out / "samples" / f"step_{step:06d}.png")
+        if step % config.ckpt_every == 0 or step == config.steps:
+            save_training_checkpoint(out / CHECKPOINT_DIR, model, ema, optimizer, generator, encoder, config,
+                                     step, elapsed, data.fingerprint)
+    return TrainResult(out / CHECKPOINT_DIR, step, loss, elapsed)
+
+
+def save_training_checkpoint(directory: Path, model: ConditionalUNet, ema: EMA, optimizer, generator,
+                             encoder, config: TrainConfig, step: int, elapsed: float, fingerprint: str) -> None:
+    """Model + EMA weights (loadable by the pipeline) and the exact-resume state, in one folder."""
+    extra = {"model_id": f"{Path(config.out_dir).name}-step{step}",
+             "data": {"dir": str(config.data_dir), "fingerprint": fingerprint},
+             "training": {"step": step, "wall_time_s": round(elapsed, 1), "machine": machine_description(),
+                          "config": config.to_dict()}}
+    save_checkpoint(directory, model, config.schedule, encoder_info(encoder), extra=extra, ema=ema.shadow)
+    save_train_state(directory, step, optimizer, ema.shadow, generator, {"wall_time_s": elapsed})
+
+
+def write_sample_grid(model: ConditionalUNet, ema: EMA, encoder, config: TrainConfig, path: Path) -> None:
+    """Sample the fixed prompts with the EMA weights and save a grid."""
+    ema_model = ConditionalUNet(model.config)
+    ema.copy_to(ema_model)
+    pipe = TextToImagePipeline(ema_model, encoder, config.schedule)
+    images = pipe(config.sample_prompts, num_steps=config.sample_steps, seed=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make_grid(images, cols=min(8, len(images))).save(path)
+
+
+def machine_description() -> str:
+    """A short description of the machine, for model cards and benchmarks."""
+    import os
+
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}"

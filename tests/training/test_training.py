@@ -1,0 +1,116 @@
+"""Training: the tiny model overfits a 4-image fixture, resume is exact, configs are strict."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from adcraft.diffusion.checkpoint import load_unet
+from adcraft.diffusion.image import rgba_to_tensor
+from adcraft.diffusion.pipeline import TextToImagePipeline
+from adcraft.errors import ConfigError
+from adcraft.training.config import build_config, load_train_config, parse_overrides
+from adcraft.training.data import load_tensor_dataset
+from adcraft.training.loop import lr_at, train
+from adcraft.training.objective import DiffusionObjective
+
+from helpers import FIXTURE_ITEMS, draw_item
+
+
+def tiny_config(data_dir, out_dir, **overrides):
+    """The tiny preset on the fixture, quiet and fast."""
+    base = {"preset": "tiny", "data_dir": str(data_dir), "out_dir": str(out_dir), "batch_size": 16,
+            "lr": 3e-3, "warmup_steps": 20, "sample_every": 0, "ckpt_every": 1000, "log_every": 1000,
+            "hflip": False, "ema_decay": 0.99}
+    return build_config({**base, **overrides})
+
+
+def fixed_loss(model, data, objective) -> float:
+    """Loss on every fixture image with fixed noise and timesteps (comparable before/after training)."""
+    g = torch.Generator().manual_seed(123)
+    x0 = data.images.repeat(8, 1, 1, 1)
+    z = data.embeddings[data.caption_start].repeat(8, 1)
+    objective.cond_drop_prob = 0.0
+    with torch.no_grad():
+        return objective(model.eval(), x0, z, g).item()
+
+
+@pytest.mark.slow
+def test_tiny_model_overfits_fixture_and_samples_match(tiny_dataset, tmp_path, encoder):
+    cfg = tiny_config(tiny_dataset, tmp_path / "run", steps=300, sample_every=300, ckpt_every=300)
+    data = load_tensor_dataset(tiny_dataset, cfg.unet.sample_size, encoder)
+    objective = DiffusionObjective(cfg.schedule)
+    torch.manual_seed(cfg.seed)
+    from adcraft.diffusion.unet import ConditionalUNet
+
+    before = fixed_loss(ConditionalUNet(cfg.unet), data, objective)
+    result = train(cfg, encoder=encoder)
+    trained, _ = load_unet(result.checkpoint, use_ema=True)
+    after = fixed_loss(trained, data, objective)
+    assert before / after >= 10, (before, after)
+    assert (tmp_path / "run" / "samples" / "step_000300.png").is_file()
+
+    pipe = TextToImagePipeline.from_pretrained(result.checkpoint, encoder=encoder)
+    prompts = [caps[lang] for lang in (0, 1) for _, _, _, caps in FIXTURE_ITEMS]
+    images = pipe(prompts, num_steps=20, seed=0)
+    size = cfg.unet.sample_size
+    targets = [rgba_to_tensor(draw_item(shape, colour), size) for _, shape, colour, _ in FIXTURE_ITEMS]
+    for i, img in enumerate(images):
+        errors = [(rgba_to_tensor(img, size) - t).abs().mean().item() for t in targets]
+        assert int(np.argmin(errors)) == i % len(FIXTURE_ITEMS), (prompts[i], errors)
+
+
+def test_resume_equals_uninterrupted_run(tiny_dataset, tmp_path, encoder):
+    full = train(tiny_config(tiny_dataset, tmp_path / "full", steps=6, ckpt_every=3), encoder=encoder)
+    train(tiny_config(tiny_dataset, tmp_path / "cut", steps=3, ckpt_every=3), encoder=encoder)
+    resumed = train(tiny_config(tiny_dataset, tmp_path / "cut", steps=6, ckpt_every=3),
+                    resume=tmp_path / "cut", encoder=encoder)
+    assert resumed.steps == full.steps == 6
+    for use_ema in (False, True):
+        a, _ = load_unet(full.checkpoint, use_ema=use_ema)
+        b, _ = load_unet(resumed.checkpoint, use_ema=use_ema)
+        for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
+            torch.testing.assert_close(pa, pb, rtol=1e-5, atol=1e-6, msg=name)
+
+
+def test_different_seed_gives_different_weights(tiny_dataset, tmp_path, encoder):
+    a = train(tiny_config(tiny_dataset, tmp_path / "a", steps=2, seed=0), encoder=encoder)
+    b = train(tiny_config(tiny_dataset, tmp_path / "b", steps=2, seed=1), encoder=encoder)
+    wa, _ = load_unet(a.checkpoint, use_ema=False)
+    wb, _ = load_unet(b.checkpoint, use_ema=False)
+    assert not torch.equal(wa.unet.conv_in.weight, wb.unet.conv_in.weight)
+
+
+def test_learning_rate_warms_up_then_decays():
+    cfg = build_config({"steps": 1000, "warmup_steps": 100, "lr": 1e-3, "min_lr_ratio": 0.1})
+    assert lr_at(0, cfg) == pytest.approx(1e-5)
+    assert lr_at(99, cfg) == pytest.approx(1e-3)
+    assert lr_at(550, cfg) == pytest.approx(0.55e-3, rel=1e-3)
+    assert lr_at(1000, cfg) == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (["stepz=10"], "unknown config key 'stepz'"),
+    (["steps=ten"], "steps must be an integer"),
+    (["unet.chanels=[8]"], "unknown config key 'unet.chanels'"),
+    (["preset=huge"], "preset 'huge' must be one of"),
+    (["schedule.prediction_type=x0"], "prediction_type 'x0' must be one of"),
+    (["hflip=1"], "hflip must be true or false"),
+    (["steps"], "must look like key=value"),
+])
+def test_bad_overrides_raise_naming_the_key(overrides, message):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+        load_train_config(None, overrides)
+
+
+def test_override_file_holds_only_differences(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("preset: tiny\nsteps: 7\nunet:\n  channels: [8, 16]\n")
+    cfg = load_train_config(path, ["lr=0.01"])
+    assert (cfg.steps, cfg.lr, cfg.unet.channels, cfg.unet.sample_size) == (7, 0.01, (8, 16), 16)
+    assert cfg.batch_size == 32  # untouched default
+
+
+def test_parse_overrides_nests_keys():
+    assert parse_overrides(["a.b=1", "a.c=[1, 2]", "d=x"]) == {"a": {"b": 1, "c": [1, 2]}, "d": "x"}
