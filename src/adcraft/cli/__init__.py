@@ -19,11 +19,14 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    """Attach every command group; each module owns its own commands."""
+    """Attach every command group once; each module owns its own commands."""
+    if getattr(app, "_adcraft_registered", False):
+        return
     from adcraft.cli import batch, creative, data, model, personalize, service
 
     for module in (model, data, creative, personalize, service, batch):
         module.register(app)
+    app._adcraft_registered = True
 
 
 def main(argv: list[str] | None = None) -> None:

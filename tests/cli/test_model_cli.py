@@ -1,0 +1,67 @@
+"""CLI: train/sample/finetune end to end on the tiny preset, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from adcraft.cli import main
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    """Run `adcraft ARGS` in-process; returns (exit code, stdout, stderr)."""
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def tiny_run(tiny_dataset, tmp_path, capsys):
+    """A 4-step tiny training run made through the CLI."""
+    out = tmp_path / "run"
+    code, stdout, _ = run_cli(["train", "--config", "configs/tiny.yaml", "--set", f"data_dir={tiny_dataset}",
+                               "--set", f"out_dir={out}", "--set", "steps=4", "--set", "sample_every=0"], capsys)
+    assert code == 0 and "checkpoint:" in stdout
+    return out / "checkpoint"
+
+
+def test_train_then_sample_then_finetune(tiny_run, tiny_dataset, tmp_path, capsys):
+    samples = tmp_path / "samples"
+    code, stdout, _ = run_cli(["sample", "red ball", "蓝色方块", "--model", str(tiny_run), "--out", str(samples),
+                               "--steps", "2", "--no-upscale"], capsys)
+    assert code == 0
+    assert (samples / "sample_00.png").is_file() and (samples / "sample_01.png").is_file()
+    assert (samples / "grid.png").is_file() and "red ball" in stdout
+    code, stdout, _ = run_cli(["finetune", "--from", str(tiny_run), "--data", str(tiny_dataset), "--out",
+                               str(tmp_path / "ft"), "--steps", "2"], capsys)
+    assert code == 0 and (tmp_path / "ft" / "checkpoint" / "model.safetensors").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sample", "x", "--model", "/nonexistent/ckpt"], "checkpoint '/nonexistent/ckpt' not found"),
+    (["sample", "  ", "--model", "CKPT"], "text 0 is empty"),
+    (["sample", "x", "--model", "CKPT", "--steps", "0"], "steps 0 must be between 1 and 200"),
+    (["sample", "x", "--model", "CKPT", "--guidance", "99"], "guidance 99.0 must be between 0 and 20"),
+    (["sample", "x", "--model", "CKPT", "--sampler", "euler"], "sampler 'euler' must be one of"),
+    (["train", "--set", "stepz=3"], "unknown config key 'stepz'"),
+    (["train", "--config", "/nonexistent.yaml"], "config file '/nonexistent.yaml' not found"),
+    (["train", "--set", "preset=huge"], "preset 'huge' must be one of"),
+])
+def test_user_mistakes_are_one_line_errors_with_exit_code_2(args, message, tiny_run, capsys):
+    args = [str(tiny_run) if a == "CKPT" else a for a in args]
+    code, _, err = run_cli(args, capsys)
+    assert code == 2
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_help_works_for_every_command_and_python_dash_m():
+    for command in ([], ["sample"], ["train"], ["finetune"]):
+        result = subprocess.run([sys.executable, "-m", "adcraft", *command, "--help"], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0 and "Usage" in result.stdout, result.stderr
