@@ -51,3 +51,14 @@ def noise_images():
 def draw_shape():
     """The draw function, for tests that need a real image of a known concept."""
     return draw
+
+
+@pytest.fixture(scope="session")
+def trained_evaluator(shapes_dataset, tmp_path_factory):
+    """(evaluator, report, directory): an evaluator trained on the shapes dataset, saved to disk."""
+    from adcraft.evaluation.train import EvaluatorTrainConfig, train_evaluator
+
+    out = tmp_path_factory.mktemp("evaluator")
+    cfg = EvaluatorTrainConfig(epochs=30, batch_size=8, lr=1e-2, max_seconds=60)
+    evaluator, report = train_evaluator(shapes_dataset, cfg, out=out)
+    return evaluator, report, out

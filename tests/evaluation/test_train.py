@@ -13,16 +13,12 @@ from adcraft.evaluation.train import (
     concept_table,
     hue_rotation,
     split_holdout,
-    train_evaluator,
 )
 
 
-@pytest.fixture(scope="module")
-def trained(shapes_dataset, tmp_path_factory):
-    out = tmp_path_factory.mktemp("evaluator")
-    cfg = EvaluatorTrainConfig(epochs=30, batch_size=8, lr=1e-2, max_seconds=60)
-    evaluator, report = train_evaluator(shapes_dataset, cfg, out=out)
-    return evaluator, report, out
+@pytest.fixture
+def trained(trained_evaluator):
+    return trained_evaluator
 
 
 def test_concept_table_marks_recolourable_concepts(shapes_dataset):
