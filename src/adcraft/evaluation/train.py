@@ -111,7 +111,10 @@ def augment(x: torch.Tensor, recolorable: torch.Tensor, cfg: EvaluatorTrainConfi
             generator: torch.Generator) -> torch.Tensor:
     """Random flip, shift and zoom for every image; hue rotation only where the concept's colour varies."""
     b = x.shape[0]
-    rand = lambda *shape: torch.rand(*shape, generator=generator)
+
+    def rand(*shape: int) -> torch.Tensor:
+        return torch.rand(*shape, generator=generator)
+
     flip = torch.where(rand(b) < 0.5, -1.0, 1.0)
     lo, hi = cfg.scale_range
     zoom = 1.0 / (lo + (hi - lo) * rand(b))  # sampling-grid scale: > 1 shrinks the object
