@@ -55,7 +55,7 @@ class UNetConfig:
 UNET_PRESETS: dict[str, UNetConfig] = {
     # tests: trains in seconds, 16 px so a 4-image fixture overfits quickly
     "tiny": UNetConfig(sample_size=16, channels=(16, 32), layers_per_block=1, head_dim=16, norm_groups=8,
-                       cond_tokens=2, token_dim=32, attention_max_resolution=16),
+                       cond_tokens=2, token_dim=32, attention_max_resolution=8),
     # the shipped model: about 2 GFLOPs per 64x64 forward on this CPU (bench/core.py measures it)
     "base": UNetConfig(),
 }
