@@ -39,6 +39,7 @@ class TextItem:
     size: int  # font size px
     weight: str  # font weight name
     truncated: bool = False  # True when an ellipsis replaced part of the text
+    line_boxes: list[Box] = field(default_factory=list)  # one box per drawn line (for OCR read-back)
 
     def to_dict(self) -> dict:
         """Plain data for manifests."""
@@ -145,14 +146,17 @@ def _block_box(fit: FitResult, box: Box, align: str) -> Box:
     return Box(x, y, w, fit.height)
 
 
-def draw_fit(draw: ImageDraw.ImageDraw, fit: FitResult, box: Box, color: RGB, align: str) -> Box:
-    """Draw fitted lines inside box (vertically centred); returns the text block's box."""
+def draw_fit(draw: ImageDraw.ImageDraw, fit: FitResult, box: Box, color: RGB, align: str) -> list[Box]:
+    """Draw fitted lines inside box (vertically centred); returns one box per line."""
     block = _block_box(fit, box, align)
     font = fit.font
+    line_boxes = []
     for i, (line, width) in enumerate(zip(fit.lines, fit.widths)):
         x = block.x + ((block.w - width) / 2 if align == "center" else 0)
-        draw.text((x, block.y + fit.ascent + i * fit.line_height), line, font=font, fill=color, anchor="ls")
-    return block
+        top = block.y + i * fit.line_height
+        draw.text((x, top + fit.ascent), line, font=font, fill=color, anchor="ls")
+        line_boxes.append(Box(int(x), top, int(np.ceil(width)), fit.ascent + fit.descent))
+    return line_boxes
 
 
 def fit_element(element: str, text: str, box: Box, scale: float, shrink: float = 1.0,
@@ -287,10 +291,10 @@ def render_creative(layout: Layout, palette: Palette, visual: Image.Image, texts
     items = []
     for plan in plans:
         color = pick_text_color(backdrop, plan.block, plan.preferred, palette.text)
-        draw_fit(draw, plan.fit, plan.block, color, plan.align)
+        line_boxes = draw_fit(draw, plan.fit, plan.block, color, plan.align)
         if plan.element == "original_price":
             y = plan.block.y + plan.fit.ascent - int(plan.fit.size * 0.3)
             draw.line([plan.block.x, y, plan.block.right, y], fill=color, width=max(1, plan.fit.size // 12))
         items.append(TextItem(plan.element, plan.text, plan.fit.lines, plan.block, color, plan.fit.size,
-                              plan.fit.weight, plan.fit.truncated))
+                              plan.fit.weight, plan.fit.truncated, line_boxes))
     return Rendered(canvas, backdrop, mask, placed, items)
