@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from adcraft.creative.placements import Placement
 from adcraft.errors import NotFoundError
@@ -48,13 +48,13 @@ class Box:
         """w * h (0 for an empty box)."""
         return max(0, self.w) * max(0, self.h)
 
-    def intersection(self, other: "Box") -> int:
+    def intersection(self, other: Box) -> int:
         """Area shared with another box."""
         w = min(self.right, other.right) - max(self.x, other.x)
         h = min(self.bottom, other.bottom) - max(self.y, other.y)
         return max(0, w) * max(0, h)
 
-    def inset(self, dx: int, dy: int | None = None) -> "Box":
+    def inset(self, dx: int, dy: int | None = None) -> Box:
         """The box shrunk by dx on the left/right and dy on the top/bottom."""
         dy = dx if dy is None else dy
         return Box(self.x + dx, self.y + dy, max(1, self.w - 2 * dx), max(1, self.h - 2 * dy))

@@ -20,7 +20,7 @@ ELLIPSIS = "…"
 LINE_SPACING = 1.25  # line height as a multiple of the font size
 MIN_FIT_PX = 10  # smallest font size text fitting tries before it truncates
 # a Latin word or number never splits: letters, digits and the marks inside them (19.99, 1,299, T-shirt)
-_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:['’.,\-/][0-9A-Za-z\u00C0-\u024F]+)*|\s+|.", re.S)
+_TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:['’.,\-/][0-9A-Za-z\u00C0-\u024F]+)*|\s+|.", re.DOTALL)
 
 
 def _is_wide(ch: str) -> bool:

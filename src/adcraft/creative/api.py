@@ -1,0 +1,201 @@
+"""The public entry point: a product in, finished and checked creatives (and files) out."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from adcraft.creative.compose import Creative, CreativeComposer, texts_from_copy
+from adcraft.creative.export import (
+    check_formats,
+    check_quality,
+    creative_filename,
+    save_image,
+    sha256_file,
+    write_manifest,
+)
+from adcraft.creative.layout import DEFAULT_FAMILY, FAMILIES
+from adcraft.creative.palette import Palette, resolve_palette
+from adcraft.creative.photo import BackgroundRemover, open_image
+from adcraft.creative.placements import parse_placements
+from adcraft.creative.product import Product, load_product
+from adcraft.errors import InvalidInputError
+
+logger = logging.getLogger(__name__)
+
+VISUAL_UPSCALE = 4  # generated 64 px visuals are upscaled to 256 px before layout
+MAX_SHOWN_HITS = 5  # compliance hits listed in an error message
+
+
+def coerce_product(product: Product | dict | str | Path) -> Product:
+    """A validated Product from a Product, a mapping, or a .json/.yaml file path."""
+    if isinstance(product, Product):
+        return product.validate()
+    if isinstance(product, dict):
+        return Product.from_dict(product)
+    if isinstance(product, (str, Path)):
+        return load_product(product)
+    raise InvalidInputError(f"product must be a Product, a mapping or a file path, not {type(product).__name__}")
+
+
+def check_copy_compliance(copy: Any, brand: str = "", allow_warnings: bool = False) -> dict[str, Any]:
+    """Run the advertising-law checker on every text of the copy; blocking hits raise unless allowed."""
+    from adcraft.creative.compliance import check_compliance
+
+    reports = {name: check_compliance(text, lang=copy.lang, allow_terms=(brand,) if brand else ())
+               for name, text in copy.texts().items()}
+    blocking = [(name, hit) for name, report in reports.items() if report.blocking for hit in report.hits
+                if hit.severity == "block"]
+    if blocking and not allow_warnings:
+        shown = "; ".join(f"{name}: {hit.matched or hit.term!r} ({hit.rule}) -> "
+                          f"{hit.suggestion!r}" for name, hit in blocking[:MAX_SHOWN_HITS])
+        raise InvalidInputError(f"copy breaks advertising rules ({len(blocking)} hit(s)): {shown}; "
+                                "rewrite the input or pass --allow-warnings")
+    return {name: report.to_dict() for name, report in reports.items()}
+
+
+def visual_prompt(product: Product, modifiers: Sequence[str] = ()) -> str:
+    """The text-to-image prompt: colour + title (+ segment modifiers), from the product's own words."""
+    from adcraft.text.attributes import extract_attributes
+
+    attributes = extract_attributes(product.text, product.lang)
+    parts = []
+    if attributes.color_family:
+        colour = attributes.word("colors", attributes.color_family) if hasattr(attributes, "word") else ""
+        if colour and colour not in product.title:
+            parts.append(colour)
+    parts.append(product.title.strip())
+    parts.extend(m for m in modifiers if m)
+    return " ".join(parts)
+
+
+def _model_hash(pipeline: Any) -> str:
+    digest = hashlib.sha256()
+    for name, tensor in sorted(pipeline.unet.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def make_visual(product: Product, pipeline: Any, seed: int, prompt: str, num_steps: int) -> Image.Image:
+    """Generate the product visual with the pipeline and upscale it (Real-ESRGAN, Lanczos fallback)."""
+    from adcraft.upscale import upscale
+
+    image = pipeline([prompt], num_steps=num_steps, seed=seed)[0]
+    return upscale(image, scale=VISUAL_UPSCALE)
+
+
+def _slug(product: Product) -> str:
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", product.title.lower()).strip("-")[:40]
+    return ascii_part or "product-" + hashlib.sha1(product.title.encode()).hexdigest()[:8]
+
+
+def _segment_style(audience: str | None) -> tuple[str | None, Any, str, tuple[str, ...]]:
+    """(tone, palette spec, family, prompt modifiers) for an audience segment name."""
+    if not audience:
+        return None, None, DEFAULT_FAMILY, ()
+    from adcraft.personalize.segments import get_segment
+
+    segment = get_segment(audience)
+    family = segment.template_family if segment.template_family in FAMILIES else DEFAULT_FAMILY
+    return segment.tone, segment.palette, family, tuple(segment.prompt_modifiers)
+
+
+def generate_creatives(product: Product | dict | str | Path, placements: str | Iterable[str] | None = None,
+                       audience: str | None = None, out_dir: str | Path | None = None, *,
+                       pipeline: Any = None, seed: int = 0, formats: Sequence[str] = ("png",),
+                       allow_warnings: bool = False, quality: int = 90, lang: str | None = None,
+                       copy: Any = None, palette: Palette | str | None = None, num_steps: int = 20,
+                       composer: CreativeComposer | None = None) -> list[Creative]:
+    """Product -> one checked creative per placement; with out_dir, image files and manifest.json."""
+    started = time.perf_counter()
+    product = coerce_product(product)
+    targets = parse_placements(placements)
+    formats = check_formats(formats)
+    check_quality(quality)
+    tone, segment_palette, family, modifiers = _segment_style(audience)
+    # the copy stays in the product's language: copy is derived from its words, never translated
+    lang = lang if lang in ("zh", "en") else product.lang
+    # 1. copy, checked before anything is rendered
+    if copy is None:
+        from adcraft.creative.copywriting import write_copy
+
+        copy = write_copy(product, tone=tone or "neutral", lang=lang)
+    compliance = check_copy_compliance(copy, product.brand, allow_warnings)
+    texts = texts_from_copy(copy)
+    # 2. the visual: the merchant's photo (pixels kept) or a generated one
+    t0 = time.perf_counter()
+    prompt = model = None
+    if product.photo is not None:
+        visual = BackgroundRemover().cut_out(open_image(product.photo, "photo"))
+        source = {"kind": "photo", "path": str(product.photo), "sha256": sha256_file(product.photo)}
+    else:
+        if pipeline is None:
+            from adcraft.diffusion.pipeline import TextToImagePipeline
+
+            pipeline = TextToImagePipeline.from_pretrained("default")
+        prompt = visual_prompt(product, modifiers)
+        visual = make_visual(product, pipeline, seed, prompt, num_steps)
+        encoder = pipeline.encoder
+        model = {"id": pipeline.model_id, "sha256": _model_hash(pipeline),
+                 "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim}}
+        source = {"kind": "generated", "prompt": prompt, "seed": seed, "steps": num_steps, "model": model}
+    visual_seconds = time.perf_counter() - t0
+    logo = open_image(product.logo, "logo").convert("RGBA") if product.logo is not None else None
+    chosen = resolve_palette(palette if palette is not None else
+                             (product.brand_colors or segment_palette or None))
+    # 3. compose every placement (re-layout until QA passes, else flagged)
+    composer = composer or CreativeComposer()
+    creatives = []
+    for placement in targets:
+        creative = composer.compose(placement, visual, texts, chosen, family=family, logo=logo,
+                                    preserve_pixels=product.photo is not None)
+        creative.timings["visual"] = visual_seconds / len(targets)
+        creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
+        _check_read_back(creative, copy.lang, product.brand)
+        creatives.append(creative)
+    # 4. files and manifest
+    if out_dir is not None:
+        _export(Path(out_dir), product, copy, compliance, creatives, formats, quality, source,
+                time.perf_counter() - started, audience)
+    return creatives
+
+
+def _check_read_back(creative: Creative, lang: str, brand: str) -> None:
+    """The compliance checker again, on what OCR read back from the rendered image."""
+    from adcraft.creative.compliance import check_compliance
+
+    read = " ".join(r["read"] for r in creative.qa.ocr.values())
+    if not read:
+        return
+    report = check_compliance(read, lang=lang, allow_terms=(brand,) if brand else ())
+    creative.provenance["ocr_compliance"] = report.to_dict()
+    if report.blocking:
+        creative.qa.failures.append(f"OCR text breaks advertising rules: {[h.term for h in report.hits]}")
+        creative.qa.passed = False
+
+
+def _export(out_dir: Path, product: Product, copy: Any, compliance: dict, creatives: list[Creative],
+            formats: list[str], quality: int, source: dict, seconds: float, audience: str | None) -> None:
+    slug = _slug(product)
+    entries = []
+    for creative in creatives:
+        for fmt in formats:
+            path = out_dir / creative_filename(slug, creative.placement.key, fmt, audience or "")
+            creative.files.append(save_image(creative.image, path, fmt, quality))
+        entry = creative.to_dict()
+        entry["file_sha256"] = {p.name: sha256_file(p) for p in creative.files}
+        entries.append(entry)
+    write_manifest(out_dir, {
+        "input": product.to_dict(), "copy": copy.to_dict(), "compliance": compliance, "visual": source,
+        "audience": audience, "formats": formats, "quality": quality, "creatives": entries,
+        "timings": {"total": round(seconds, 3)},
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    })
