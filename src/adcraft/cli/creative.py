@@ -1,7 +1,71 @@
-"""CLI commands for the creative group (filled in by its issue)."""
+"""CLI commands for creatives: `adcraft generate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
+
+from adcraft.errors import InvalidInputError
+
+
+def _product_from_options(title: str | None, product_file: Path | None, **fields) -> object:
+    """A Product from a file (options override its fields) or from the title and options."""
+    from adcraft.creative.product import Product, load_product
+
+    given = {k: v for k, v in fields.items() if v is not None}
+    if product_file is not None:
+        base = load_product(product_file).to_dict()
+        if title:
+            base["title"] = title
+        base.update(given)
+        return Product.from_dict(base)
+    if title is None:
+        raise InvalidInputError("title is missing; give TITLE or --product FILE")
+    return Product.from_dict({"title": title, **given})
 
 
 def register(app: typer.Typer) -> None:
     """Attach this group's commands to the main app."""
+
+    @app.command()
+    def generate(
+        title: Annotated[Optional[str], typer.Argument(help="Product title (zh or en).")] = None,
+        description: Annotated[Optional[str], typer.Option(help="Product description.")] = None,
+        price: Annotated[Optional[str], typer.Option(help="Selling price, e.g. 199 or 19.99.")] = None,
+        original_price: Annotated[Optional[str], typer.Option(help="List price, shown crossed out.")] = None,
+        currency: Annotated[Optional[str], typer.Option(help="CNY, USD, EUR, GBP, JPY or HKD.")] = None,
+        brand: Annotated[Optional[str], typer.Option(help="Brand name.")] = None,
+        photo: Annotated[Optional[Path], typer.Option(help="Product photo; cut out and placed unchanged.")] = None,
+        product: Annotated[Optional[Path], typer.Option(help="Product .json/.yaml file.")] = None,
+        placements: Annotated[str, typer.Option(help="'all' or sizes like 1080x1080,728x90.")] = "all",
+        audience: Annotated[Optional[str], typer.Option(help="Audience segment name (style).")] = None,
+        format: Annotated[str, typer.Option("--format", help="png, jpeg or webp (comma-separated).")] = "png",
+        quality: Annotated[int, typer.Option(help="JPEG/WebP quality 1-100.")] = 90,
+        out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/creatives"),
+        seed: Annotated[int, typer.Option(help="Seed for the generated visual.")] = 0,
+        allow_warnings: Annotated[bool, typer.Option(help="Render despite blocking compliance hits.")] = False,
+        lang: Annotated[str, typer.Option(help="Copy language: auto, zh or en.")] = "auto",
+    ) -> None:
+        """Make ad creatives for a product in every placement, with QA and a manifest."""
+        from rich.console import Console
+        from rich.table import Table
+
+        from adcraft.creative.api import generate_creatives
+
+        if lang not in ("auto", "zh", "en"):
+            raise InvalidInputError(f"--lang {lang!r} must be one of auto, zh, en")
+        item = _product_from_options(title, product, description=description, price=price,
+                                     original_price=original_price, currency=currency, brand=brand,
+                                     photo=str(photo) if photo else None,
+                                     language=None if lang == "auto" else lang)
+        creatives = generate_creatives(item, placements, audience=audience, out_dir=out, seed=seed,
+                                       formats=format.split(","), allow_warnings=allow_warnings,
+                                       quality=quality, lang=None if lang == "auto" else lang)
+        table = Table("placement", "file", "QA")
+        for creative in creatives:
+            status = "pass" if creative.qa.passed else "FLAGGED: " + "; ".join(creative.qa.failures)[:80]
+            table.add_row(creative.placement.key, ", ".join(str(p) for p in creative.files), status)
+        Console().print(table)
+        typer.echo(f"manifest: {out / 'manifest.json'}")

@@ -1,4 +1,4 @@
-"""Placement sizes: the named ad slots and custom "WxH" sizes within 100..4096 px."""
+"""Placement sizes: the named ad slots and custom "WxH" sizes within 100..4096 px per side."""
 
 from __future__ import annotations
 
@@ -66,12 +66,14 @@ def parse_placement(text: str) -> Placement:
             f"placement {text!r} is not a size; give WxH (e.g. 1080x1080) or one of {sorted(_BY_NAME)}"
         )
     width, height = int(match.group(1)), int(match.group(2))
+    if f"{width}x{height}" in PLACEMENTS:  # standard slots (728x90) are allowed below the custom minimum
+        return PLACEMENTS[f"{width}x{height}"]
     for side, value in (("width", width), ("height", height)):
         if not MIN_SIDE <= value <= MAX_SIDE:
             raise InvalidInputError(
                 f"placement {text!r} {side} {value} px is outside {MIN_SIDE}..{MAX_SIDE} px"
             )
-    return PLACEMENTS.get(f"{width}x{height}", Placement("custom", width, height))
+    return Placement("custom", width, height)
 
 
 def parse_placements(spec: str | Iterable[str] | None) -> list[Placement]:
