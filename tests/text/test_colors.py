@@ -1,0 +1,54 @@
+"""Colour words in zh/en text and the dominant colour family of images."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from adcraft.text.colors import COLOR_FAMILIES, color_words, dominant_color_family, find_color, hsv_to_rgb, rgb_to_hsv
+
+from helpers import draw_item
+
+
+@pytest.mark.parametrize("text, family", [
+    ("红色连衣裙", "red"), ("酒红色毛衣", "red"), ("红裙子", "red"), ("红酒", None), ("白菜", None),
+    ("米白色T恤", "white"), ("藏青色西装", "blue"), ("香芋紫卫衣", "purple"), ("橙色背包", "orange"),
+    ("橙子", None), ("粉色口红", "pink"), ("咖啡色皮鞋", "brown"), ("黑色笔记本电脑", "black"),
+    ("2026夏季新款法式碎花连衣裙女收腰显瘦", None), ("red dress", "red"), ("Navy Blazer", "blue"),
+    ("orange juice", None), ("orange", None), ("orange dress", "orange"), ("Gray hoodie", "grey"),
+    ("Men's Breathable Lightweight Running Shoes", None), ("bored", None), ("reddish", None),
+    ("Women's Black Leather Handbag", "black"),
+])
+def test_find_color(text, family):
+    assert find_color(text) == family
+
+
+def test_every_family_has_zh_and_en_words():
+    for family in COLOR_FAMILIES:
+        zh, en = color_words(family)
+        assert find_color(zh + "连衣裙") == family and find_color(f"{en} dress") == family
+    with pytest.raises(ValueError, match="must be one of"):
+        color_words("beige")
+
+
+@pytest.mark.parametrize("rgb, family", [
+    ((220, 30, 30), "red"), ((240, 140, 20), "orange"), ((240, 220, 30), "yellow"), ((30, 170, 60), "green"),
+    ((30, 60, 220), "blue"), ((140, 40, 200), "purple"), ((240, 100, 180), "pink"), ((110, 60, 20), "brown"),
+    ((15, 15, 15), "black"), ((245, 245, 245), "white"), ((128, 128, 128), "grey"),
+])
+def test_dominant_color_family_of_flat_objects(rgb, family):
+    assert dominant_color_family(draw_item("ellipse", rgb)) == family
+
+
+def test_transparent_image_has_no_colour():
+    from PIL import Image
+
+    assert dominant_color_family(Image.new("RGBA", (16, 16))) is None
+
+
+@given(st.tuples(*[st.floats(0, 1)] * 3))
+def test_hsv_round_trip(rgb):
+    import numpy as np
+
+    x = np.array(rgb, dtype=np.float64)
+    np.testing.assert_allclose(hsv_to_rgb(rgb_to_hsv(x)), x, atol=1e-6)
