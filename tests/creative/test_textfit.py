@@ -7,7 +7,14 @@ from PIL import Image, ImageDraw
 from adcraft.creative.fonts import check_glyphs, load_font, missing_glyphs
 from adcraft.creative.layout import Box
 from adcraft.creative.render import draw_fit
-from adcraft.creative.textfit import CLOSING_PUNCT, ELLIPSIS, OPENING_PUNCT, break_lines, fit_text, split_atoms
+from adcraft.creative.textfit import (
+    CLOSING_PUNCT,
+    ELLIPSIS,
+    OPENING_PUNCT,
+    break_lines,
+    fit_text,
+    split_atoms,
+)
 from adcraft.errors import InvalidInputError
 
 PIECES = ["法", "式", "碎", "花", "连", "衣", "裙", "，", "。", "！", "、", "「", "」", "（", "）", "《", "》",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,16 +31,16 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def generate(
-        title: Annotated[Optional[str], typer.Argument(help="Product title (zh or en).")] = None,
-        description: Annotated[Optional[str], typer.Option(help="Product description.")] = None,
-        price: Annotated[Optional[str], typer.Option(help="Selling price, e.g. 199 or 19.99.")] = None,
-        original_price: Annotated[Optional[str], typer.Option(help="List price, shown crossed out.")] = None,
-        currency: Annotated[Optional[str], typer.Option(help="CNY, USD, EUR, GBP, JPY or HKD.")] = None,
-        brand: Annotated[Optional[str], typer.Option(help="Brand name.")] = None,
-        photo: Annotated[Optional[Path], typer.Option(help="Product photo; cut out and placed unchanged.")] = None,
-        product: Annotated[Optional[Path], typer.Option(help="Product .json/.yaml file.")] = None,
+        title: Annotated[str | None, typer.Argument(help="Product title (zh or en).")] = None,
+        description: Annotated[str | None, typer.Option(help="Product description.")] = None,
+        price: Annotated[str | None, typer.Option(help="Selling price, e.g. 199 or 19.99.")] = None,
+        original_price: Annotated[str | None, typer.Option(help="List price, shown crossed out.")] = None,
+        currency: Annotated[str | None, typer.Option(help="CNY, USD, EUR, GBP, JPY or HKD.")] = None,
+        brand: Annotated[str | None, typer.Option(help="Brand name.")] = None,
+        photo: Annotated[Path | None, typer.Option(help="Product photo; cut out and placed unchanged.")] = None,
+        product: Annotated[Path | None, typer.Option(help="Product .json/.yaml file.")] = None,
         placements: Annotated[str, typer.Option(help="'all' or sizes like 1080x1080,728x90.")] = "all",
-        audience: Annotated[Optional[str], typer.Option(help="Audience segment name (style).")] = None,
+        audience: Annotated[str | None, typer.Option(help="Audience segment name (style).")] = None,
         format: Annotated[str, typer.Option("--format", help="png, jpeg or webp (comma-separated).")] = "png",
         quality: Annotated[int, typer.Option(help="JPEG/WebP quality 1-100.")] = 90,
         out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/creatives"),

@@ -63,13 +63,14 @@ def check_copy_compliance(copy: Any, brand: str = "", allow_warnings: bool = Fal
 
 def visual_prompt(product: Product, modifiers: Sequence[str] = ()) -> str:
     """The text-to-image prompt: colour + title (+ segment modifiers), from the product's own words."""
-    from adcraft.text.attributes import extract_attributes
+    from adcraft.text.colors import color_words, find_color
 
-    attributes = extract_attributes(product.text, product.lang)
     parts = []
-    if attributes.color_family:
-        colour = attributes.word("colors", attributes.color_family) if hasattr(attributes, "word") else ""
-        if colour and colour not in product.title:
+    family = find_color(product.text)
+    if family:
+        zh, en = color_words(family)
+        colour = zh if product.lang == "zh" else en
+        if colour.lower() not in product.title.lower():
             parts.append(colour)
     parts.append(product.title.strip())
     parts.extend(m for m in modifiers if m)
@@ -121,6 +122,9 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
     formats = check_formats(formats)
     check_quality(quality)
     tone, segment_palette, family, modifiers = _segment_style(audience)
+    # files are opened first so a bad photo or logo fails fast, before any work
+    photo = open_image(product.photo, "photo") if product.photo is not None else None
+    logo = open_image(product.logo, "logo").convert("RGBA") if product.logo is not None else None
     # the copy stays in the product's language: copy is derived from its words, never translated
     lang = lang if lang in ("zh", "en") else product.lang
     # 1. copy, checked before anything is rendered
@@ -133,8 +137,8 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
     # 2. the visual: the merchant's photo (pixels kept) or a generated one
     t0 = time.perf_counter()
     prompt = model = None
-    if product.photo is not None:
-        visual = BackgroundRemover().cut_out(open_image(product.photo, "photo"))
+    if photo is not None:
+        visual = BackgroundRemover().cut_out(photo)
         source = {"kind": "photo", "path": str(product.photo), "sha256": sha256_file(product.photo)}
     else:
         if pipeline is None:
@@ -148,7 +152,6 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
                  "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim}}
         source = {"kind": "generated", "prompt": prompt, "seed": seed, "steps": num_steps, "model": model}
     visual_seconds = time.perf_counter() - t0
-    logo = open_image(product.logo, "logo").convert("RGBA") if product.logo is not None else None
     chosen = resolve_palette(palette if palette is not None else
                              (product.brand_colors or segment_palette or None))
     # 3. compose every placement (re-layout until QA passes, else flagged)
