@@ -21,7 +21,7 @@ SHADOW_OPACITY = 0.22  # darkness of the soft shadow under the product
 TEXT_CONTRAST = 4.5  # text colour is chosen to reach this against the pixels behind it
 # largest font size per element, as a share of the layout's text scale (see text_scale)
 MAX_SIZE_SHARE = {"headline": 0.11, "subline": 0.05, "points": 0.045, "price": 0.09,
-                  "original_price": 0.045, "badge": 0.045, "cta": 0.05}
+                  "original_price": 0.07, "badge": 0.045, "cta": 0.05}
 WEIGHT = {"headline": "Bold", "subline": "Regular", "points": "Regular", "price": "Bold",
           "original_price": "Regular", "badge": "Bold", "cta": "Bold"}
 MIN_TEXT_PX = 11  # smallest font size before text is truncated with an ellipsis
@@ -227,8 +227,11 @@ def _plan_price(boxes: dict[str, Box], texts: CreativeTexts, palette: Palette, s
         first = Box(box.x, box.y, box.w, int(box.h * 0.62))
         second = Box(box.x, first.bottom, box.w, box.bottom - first.bottom)
         sub_align = align
-    return [_plan("price", texts.price, first, scale, shrink, sub_align, palette.price),
-            _plan("original_price", texts.original_price, second, scale, shrink, sub_align, palette.muted)]
+    price = _plan("price", texts.price, first, scale, shrink, sub_align, palette.price)
+    # the struck list price stays visibly secondary, but large enough for OCR to read through the line
+    cap = max(MIN_TEXT_PX + 2, int(price.fit.size * 0.7))
+    return [price, _plan("original_price", texts.original_price, second, scale, shrink, sub_align,
+                         palette.muted, cap=cap)]
 
 
 def render_creative(layout: Layout, palette: Palette, visual: Image.Image, texts: CreativeTexts, *,
