@@ -27,4 +27,21 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{out}: {counts['images']} images, {counts['concepts']} concepts, {counts['captions']} captions "
                    f"(fingerprint {manifest['fingerprint']})")
 
+    @data.command("import")
+    def import_cmd(
+        images: Path = typer.Option(..., help="Folder with the images."),
+        captions: Path = typer.Option(..., help="CSV (file,caption[,concept]) or JSONL with the same keys; UTF-8 or GB18030."),
+        out: Path = typer.Option(..., help="Output dataset folder."),
+        size: int = typer.Option(64, help="Image side in pixels."),
+    ) -> None:
+        """Import your own images + captions; bad rows are reported and skipped, good rows kept."""
+        from adcraft.data.importer import import_dataset
+
+        report = import_dataset(images, captions, out, size=size)
+        for issue in report.skipped:
+            typer.echo(f"skipped {issue}", err=True)
+        typer.echo(f"{out}: kept {report.kept} rows, skipped {len(report.skipped)}")
+        if not report.kept:
+            raise typer.Exit(2)
+
     app.add_typer(data, name="data")
