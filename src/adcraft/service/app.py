@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).with_name("static")
 API_KEY_HEADER = "X-API-Key"
+API_PREFIX = "/v1"
 
 
 def error_status(exc: AdcraftError) -> int:
@@ -33,6 +34,17 @@ def error_status(exc: AdcraftError) -> int:
     if isinstance(exc, CheckpointError):
         return 503  # the server's model is missing: not the caller's fault
     return 422
+
+
+def route_label(request: Request) -> str:
+    """The matched route's template ("/v1/creatives/{creative_id}"), so metric labels stay few."""
+    route = request.scope.get("route")
+    if route is None:
+        return "unmatched"
+    path = getattr(route, "path", "unmatched")
+    if request.url.path.startswith(API_PREFIX + "/") and not path.startswith(API_PREFIX):
+        path = API_PREFIX + path  # routes of an included router carry no prefix
+    return path
 
 
 def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None) -> FastAPI:
@@ -61,8 +73,7 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
     async def _measure(request: Request, call_next):
         start = time.perf_counter()
         response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
+        path = route_label(request)
         service.metrics.latency.labels(request.method, path).observe(time.perf_counter() - start)
         service.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
         return response
@@ -74,7 +85,7 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
     from adcraft.service.routes import creatives, jobs, personalize
 
     for module in (creatives, jobs, personalize):
-        app.include_router(module.router, prefix="/v1", dependencies=[Depends(require_key)])
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(require_key)])
 
     @app.get("/healthz", tags=["system"])
     def healthz() -> dict:
