@@ -1,0 +1,89 @@
+"""The web UI in a real headless Chromium (Debian's package) driven by Playwright; never `playwright install`."""
+
+import socket
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (scripts/ensure-chromium.sh)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path, tiny_pipeline):
+    import uvicorn
+
+    from adcraft.service.app import create_app
+    from adcraft.service.settings import ServiceSettings
+
+    settings = ServiceSettings(data_dir=tmp_path / "data", model="tiny-random", steps=2,
+                               default_placements=("300x250",))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings, pipeline=tiny_pipeline), host="127.0.0.1",
+                                        port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_fill_form_generate_see_images_download_zip(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(accept_downloads=True)
+            page.goto(server + "/")
+            page.fill("#title", "<b>Blue</b> ceramic mug")  # markup must show as text, never as HTML
+            page.fill("#price", "12.50")
+            page.select_option("#currency", "USD")
+            page.uncheck("#placements input[value=feed-square]")
+            page.check("#placements input[value=medium-rectangle]")
+            page.check("#placements input[value=wide-skyscraper]")
+            page.click("#generate")
+            expect(page.locator("#status")).to_contain_text("2 creative(s) ready", timeout=120_000)
+            cards = page.locator("#results .card")
+            expect(cards).to_have_count(2)
+            page.wait_for_function("[...document.querySelectorAll('#results img')]"
+                                   ".every(i => i.complete && i.naturalWidth > 0)", timeout=30_000)
+            sizes = page.eval_on_selector_all("#results img", "els => els.map(e => [e.naturalWidth, e.naturalHeight])")
+            assert sorted(map(tuple, sizes)) == [(160, 600), (300, 250)]
+            expect(cards.first.locator(".qa")).to_contain_text("QA")
+            assert page.locator("#results b").count() == 0
+            with page.expect_download() as info:
+                page.click("#download")
+            target = tmp_path / "creatives.zip"
+            info.value.save_as(target)
+            names = zipfile.ZipFile(target).namelist()
+            assert sum(n.endswith(".png") for n in names) == 2 and any(n.endswith("manifest.json") for n in names)
+            page.click("#refresh")
+            expect(page.locator("#history .card")).to_have_count(2)
+            bad = page.locator("#title")
+            bad.fill("")
+            page.evaluate("document.getElementById('title').removeAttribute('required')")
+            page.click("#generate")
+            expect(page.locator("#status")).to_contain_text("Error: title", timeout=30_000)
+        finally:
+            browser.close()
+
