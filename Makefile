@@ -19,8 +19,8 @@ install-dev: install
 	$(PIP) install -e ".[dev]"
 	bash scripts/ensure-chromium.sh
 
-demo: install
-	$(VENV)/bin/adcraft sample --out out/samples
+demo: install    # the main job: creatives in every placement for the sample product, with the shipped model
+	$(VENV)/bin/adcraft generate --product examples/products/dress.yaml --out out/creatives
 
 test: install-dev    # pytest exit code 5 (nothing collected) fails loudly
 	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \

@@ -47,6 +47,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed for the generated visual.")] = 0,
         allow_warnings: Annotated[bool, typer.Option(help="Render despite blocking compliance hits.")] = False,
         lang: Annotated[str, typer.Option(help="Copy language: auto, zh or en.")] = "auto",
+        model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
+        steps: Annotated[int, typer.Option(help="Sampler steps for the generated visual (1-200).")] = 20,
     ) -> None:
         """Make ad creatives for a product in every placement, with QA and a manifest."""
         from rich.console import Console
@@ -60,9 +62,17 @@ def register(app: typer.Typer) -> None:
                                      original_price=original_price, currency=currency, brand=brand,
                                      photo=str(photo) if photo else None,
                                      language=None if lang == "auto" else lang)
+        pipeline = None
+        if item.photo is None:  # the visual is generated: load the model once, up front
+            from adcraft.diffusion.pipeline import TextToImagePipeline
+            from adcraft.diffusion.schedule import check_sampling_args
+
+            check_sampling_args(steps, 0.0)
+            pipeline = TextToImagePipeline.from_pretrained(model)
         creatives = generate_creatives(item, placements, audience=audience, out_dir=out, seed=seed,
                                        formats=format.split(","), allow_warnings=allow_warnings,
-                                       quality=quality, lang=None if lang == "auto" else lang)
+                                       quality=quality, lang=None if lang == "auto" else lang,
+                                       pipeline=pipeline, num_steps=steps)
         table = Table("placement", "file", "QA")
         for creative in creatives:
             status = "pass" if creative.qa.passed else "FLAGGED: " + "; ".join(creative.qa.failures)[:80]
