@@ -148,3 +148,22 @@ def test_truncated_weights_and_bad_config_are_refused(checkpoint):
 def test_missing_checkpoint_names_shipped_models(tmp_path):
     with pytest.raises(CheckpointError, match="not found"):
         load_unet(tmp_path / "nope")
+
+
+def test_clean_alpha_removes_speckles_and_keeps_the_object():
+    from adcraft.diffusion.image import clean_alpha
+
+    a = np.zeros((32, 32, 4), np.uint8)
+    a[8:24, 8:24] = (200, 30, 30, 255)  # the object
+    a[8:24, 24] = (200, 30, 30, 100)  # its soft edge
+    a[1, 1] = a[30, 2] = (10, 200, 10, 255)  # speckles
+    a[28, 28] = (10, 10, 200, 20)  # faint noise
+    out = np.asarray(clean_alpha(Image.fromarray(a, "RGBA")))
+    assert out[1, 1, 3] == out[30, 2, 3] == out[28, 28, 3] == 0
+    np.testing.assert_array_equal(out[8:24, 8:25], a[8:24, 8:25])
+
+
+def test_pipeline_can_return_the_raw_mask(pipe):
+    raw = pipe(["laptop"], num_steps=2, clean=False)[0]
+    cleaned = pipe(["laptop"], num_steps=2)[0]
+    assert np.asarray(cleaned)[..., 3].sum() <= np.asarray(raw)[..., 3].sum()

@@ -24,3 +24,24 @@ def tensor_to_rgba(x: torch.Tensor) -> Image.Image:
     rgb = np.where(alpha > 1e-3, a[..., :3] / np.maximum(alpha, 1e-3), 0.0).clip(0.0, 1.0)
     out = np.concatenate([rgb, alpha], axis=-1)
     return Image.fromarray((out * 255.0 + 0.5).astype(np.uint8), "RGBA")
+
+
+ALPHA_FLOOR = 0.15  # alpha below this is background noise, not product
+MIN_PART = 0.1  # object parts smaller than this fraction of the largest part are speckles
+
+
+def clean_alpha(img: Image.Image) -> Image.Image:
+    """Remove the sampler's speckles from a generated mask: keep the main object and its nearby parts."""
+    from scipy import ndimage
+
+    a = np.asarray(img, dtype=np.float32).copy()  # (H, W, 4)
+    alpha = a[..., 3] / 255.0
+    labels, count = ndimage.label(alpha > 0.5)
+    if count == 0:
+        return img
+    sizes = ndimage.sum_labels(np.ones_like(alpha), labels, index=range(1, count + 1))
+    keep = np.isin(labels, 1 + np.flatnonzero(sizes >= MIN_PART * sizes.max()))
+    near = ndimage.binary_dilation(keep, iterations=2)  # keep the soft edge around kept parts
+    alpha = np.where(near & (alpha >= ALPHA_FLOOR), alpha, 0.0)
+    a[..., 3] = alpha * 255.0
+    return Image.fromarray(a.round().astype(np.uint8), "RGBA")

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 
 from adcraft.diffusion.checkpoint import encoder_info, load_unet
-from adcraft.diffusion.image import tensor_to_rgba
+from adcraft.diffusion.image import clean_alpha, tensor_to_rgba
 from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, make_sampler
 from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet
 from adcraft.errors import InvalidInputError
@@ -55,8 +55,12 @@ class TextToImagePipeline:
     @torch.no_grad()
     def __call__(self, prompts: Sequence[str], num_steps: int = DEFAULT_STEPS,
                  guidance_scale: float = DEFAULT_GUIDANCE, seed: int = 0, batch_size: int = 16,
-                 sampler: str | None = None, callback: ProgressCallback | None = None) -> list[Image.Image]:
-        """Generate one RGBA image per prompt; image i uses noise seeded by seed + i."""
+                 sampler: str | None = None, callback: ProgressCallback | None = None,
+                 clean: bool = True) -> list[Image.Image]:
+        """Generate one RGBA image per prompt; image i uses noise seeded by seed + i.
+
+        With `clean`, the mask is cleaned of isolated speckles (clean_alpha); colour is untouched.
+        """
         check_sampling_args(num_steps, guidance_scale)
         if not 1 <= batch_size <= MAX_BATCH:
             raise InvalidInputError(f"batch_size {batch_size} must be between 1 and {MAX_BATCH}")
@@ -74,7 +78,7 @@ class TextToImagePipeline:
             x = self.denoise(noise[start:start + batch_size], z[start:start + batch_size], num_steps,
                              guidance_scale, sampler, callback, done=start // batch_size * num_steps, total=total)
             # 4. postprocess
-            images.extend(tensor_to_rgba(xi) for xi in x)
+            images.extend(clean_alpha(tensor_to_rgba(xi)) if clean else tensor_to_rgba(xi) for xi in x)
         return images
 
     def denoise(self, x: torch.Tensor, z: torch.Tensor, num_steps: int, guidance_scale: float,
