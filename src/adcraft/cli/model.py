@@ -14,6 +14,9 @@ BUILTIN_PROMPTS = ["红色连衣裙", "red dress", "蓝色运动鞋", "blue snea
 
 def register(app: typer.Typer) -> None:
     """Attach sample/train/finetune (and eval, from adcraft.evaluation) to the main app."""
+    from adcraft.evaluation.cli import register_eval
+
+    register_eval(app)
 
     @app.command()
     def sample(
