@@ -61,18 +61,24 @@ def edge_error(out: Image.Image, ref: Image.Image) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("data/products"))
-    parser.add_argument("--n", type=int, default=48, help="images (original colours only, one per concept)")
+    parser.add_argument("--images", type=Path, default=None,
+                        help="instead of --data: a folder of RGBA source images (.png/.webp), e.g. the Fluent 3D assets")
+    parser.add_argument("--n", type=int, default=48, help="images (original colours only, spread over concepts)")
     args = parser.parse_args()
-    records = [r for r in read_dataset(args.data) if not r.color]
-    step = max(1, len(records) // args.n)
+    if args.images is not None:
+        files = sorted(p for p in args.images.iterdir() if p.suffix in {".png", ".webp"})
+    else:
+        files = [args.data / r.file for r in read_dataset(args.data) if not r.color]
+    step = max(1, len(files) // args.n)
     refs = []
-    for rec in records[::step][:args.n]:
-        with Image.open(args.data / rec.file) as img:
+    for file in files[::step][:args.n]:
+        with Image.open(file) as img:
             refs.append(img.convert("RGBA").resize((256, 256), Image.Resampling.LANCZOS))
     smalls = [r.resize((64, 64), Image.Resampling.LANCZOS) for r in refs]
     for _, method, alpha in VARIANTS[:4]:  # load each net once before timing
         upscale(smalls[0], 4, method, alpha)
-    print(f"# upscale 64 -> 256 px, {len(refs)} dataset images; {platform.processor() or platform.machine()}, "
+    source = args.images or args.data
+    print(f"# upscale 64 -> 256 px, {len(refs)} images from {source}; {platform.processor() or platform.machine()}, "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ncnn 1 thread")
     print(f"reference (original 256 px) sharpness: {np.mean([sharpness(r) for r in refs]):.0f}\n")
     print("| method | ms / image | sharpness (var. of Laplacian) | PSNR RGBA (dB) | alpha PSNR (dB) "
