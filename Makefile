@@ -32,3 +32,4 @@ bench: install-dev
 train-default: install
 	$(VENV)/bin/adcraft data build-products --out data/products
 	$(VENV)/bin/adcraft train --config configs/base.yaml
+	$(VENV)/bin/adcraft export runs/base/checkpoint --out src/adcraft/models/default --model-id adcraft-base-v1

@@ -6,8 +6,11 @@ import subprocess
 import sys
 
 import pytest
+import torch
+from safetensors.torch import load_file
 
 from adcraft.cli import main
+from adcraft.diffusion.checkpoint import load_unet
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
@@ -41,6 +44,14 @@ def test_train_then_sample_then_finetune(tiny_run, tiny_dataset, tmp_path, capsy
     code, stdout, _ = run_cli(["finetune", "--from", str(tiny_run), "--data", str(tiny_dataset), "--out",
                                str(tmp_path / "ft"), "--steps", "2"], capsys)
     assert code == 0 and (tmp_path / "ft" / "checkpoint" / "model.safetensors").is_file()
+    code, stdout, _ = run_cli(["export", str(tiny_run), "--out", str(tmp_path / "shipped"), "--model-id", "t1"], capsys)
+    assert code == 0 and "exported t1" in stdout
+    assert {v.dtype for v in load_file(str(tmp_path / "shipped" / "model.safetensors")).values()} == {torch.float16}
+    shipped, config = load_unet(tmp_path / "shipped")
+    ema, _ = load_unet(tiny_run, use_ema=True)
+    assert config["model_id"] == "t1" and not (tmp_path / "shipped" / "ema.safetensors").exists()
+    for k, v in ema.state_dict().items():
+        torch.testing.assert_close(shipped.state_dict()[k], v, rtol=1e-3, atol=1e-3)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -91,6 +91,19 @@ def register(app: typer.Typer) -> None:
         result = run_training(cfg, on_log=_print_log)
         typer.echo(f"checkpoint: {result.checkpoint} (step {result.steps}, loss {result.final_loss:.4f})")
 
+    @app.command()
+    def export(
+        checkpoint: Path = typer.Argument(..., help="Training checkpoint (run folder's checkpoint/)."),
+        out: Path = typer.Option(..., help="Model folder to write (e.g. src/adcraft/models/default)."),
+        model_id: str = typer.Option(..., help="Name recorded in config.json and manifests."),
+        half: bool = typer.Option(True, help="Store weights as float16 (half the size)."),
+    ) -> None:
+        """Export a checkpoint's EMA weights as a shippable model (config.json + model.safetensors)."""
+        from adcraft.diffusion.checkpoint import export_model
+
+        path = export_model(checkpoint, out, model_id, half=half)
+        typer.echo(f"exported {model_id} to {path}")
+
 
 def _log_to_stderr() -> None:
     logging.getLogger("adcraft").setLevel(logging.INFO)

@@ -117,3 +117,14 @@ def check_encoder(saved: dict, current: dict, where: Path) -> None:
 def encoder_info(encoder) -> dict:
     """The identity of a text encoder as recorded in checkpoints."""
     return {"name": encoder.name, "version": encoder.version, "dim": int(encoder.dim)}
+
+
+def export_model(checkpoint: str | os.PathLike, out: str | os.PathLike, model_id: str,
+                 half: bool = True) -> Path:
+    """Write a training checkpoint's EMA weights as a shippable model folder (fp16 by default)."""
+    model, config = load_unet(checkpoint, use_ema=True)
+    extra = {k: v for k, v in config.items() if k not in {"format", "unet", "schedule", "encoder"}}
+    extra["model_id"] = model_id
+    extra.setdefault("training", {}).pop("config", None)  # the run's train_config.json keeps it
+    return save_checkpoint(out, model, ScheduleConfig(**config["schedule"]), config["encoder"], extra=extra,
+                           dtype=torch.float16 if half else torch.float32)
