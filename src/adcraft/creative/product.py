@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -204,21 +204,21 @@ def load_product(path: str | Path) -> Product:
         raise InvalidInputError(f"product file {str(path)!r} does not exist")
     suffix = path.suffix.lower()
     text = path.read_text(encoding="utf-8")
-    try:
-        if suffix == ".json":
+    if suffix == ".json":
+        try:
             data = json.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            import yaml
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"product file {path.name!r} is not valid JSON: {exc}") from None
+    elif suffix in (".yaml", ".yml"):
+        import yaml
 
+        try:
             data = yaml.safe_load(text)
-        else:
-            raise InvalidInputError(f"product file {path.name!r} must end in .json, .yaml or .yml")
-    except (json.JSONDecodeError, ValueError) as exc:
-        if isinstance(exc, InvalidInputError):
-            raise
-        raise InvalidInputError(f"product file {path.name!r} is not valid JSON: {exc}") from None
-    except Exception as exc:  # yaml.YAMLError has no common base we can import lazily
-        raise InvalidInputError(f"product file {path.name!r} is not valid YAML: {exc}".splitlines()[0]) from None
+        except yaml.YAMLError as exc:
+            first = str(exc).splitlines()[0]
+            raise InvalidInputError(f"product file {path.name!r} is not valid YAML: {first}") from None
+    else:
+        raise InvalidInputError(f"product file {path.name!r} must end in .json, .yaml or .yml")
     if not isinstance(data, dict):
         raise InvalidInputError(f"product file {path.name!r} must hold a mapping of fields")
     for name in ("photo", "logo"):
@@ -227,7 +227,7 @@ def load_product(path: str | Path) -> Product:
     return Product.from_dict(data)
 
 
-def format_price(amount: Decimal | int | float | str, currency: str = "CNY", lang: str = "zh") -> str:
+def format_price(amount: Decimal | float | str, currency: str = "CNY", lang: str = "zh") -> str:
     """House rule: symbol + amount, no decimals when whole, else two; thousands separated (¥1,299)."""
     value = parse_amount(amount, "price")
     if value is None:
@@ -237,10 +237,11 @@ def format_price(amount: Decimal | int | float | str, currency: str = "CNY", lan
         raise InvalidInputError(f"currency {currency!r} must be one of {sorted(CURRENCY_SYMBOLS)}")
     if lang not in COPY_LANGUAGES:
         raise InvalidInputError(f"lang {lang!r} must be one of {list(COPY_LANGUAGES)}")
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # cents first, so 19.999 shows as $20
     if value == value.to_integral_value():
         number = f"{value:,.0f}"
     else:
-        number = f"{value.quantize(Decimal('0.01')):,.2f}"
+        number = f"{value:,.2f}"
     return f"{CURRENCY_SYMBOLS[currency]}{number}"
 
 
@@ -257,7 +258,7 @@ def format_discount(price: Decimal | None, original_price: Decimal | None, lang:
         zhe_text = f"{zhe:.1f}".rstrip("0").rstrip(".")
         return f"{zhe_text}折"
     if lang == "en":
-        percent = ((1 - ratio) * 100).quantize(Decimal("1"), rounding=ROUND_FLOOR)
+        percent = ((1 - ratio) * 100).quantize(Decimal(1), rounding=ROUND_FLOOR)
         if percent <= 0:
             return None
         return f"-{percent}%"
