@@ -24,9 +24,53 @@ EN_CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+|[;,\n|•]+\s*|\s+[-–—]\s+")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN_OR_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%+\-']*")
 _ZH_DANGLING = tuple("的和与及或而并且在是让给把被为对从")  # a shortened zh point must not end on these
-_EN_DANGLING = frozenset("a an the and or of for with to in on at by from your our its".split())
+_EN_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "for",
+        "with",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "your",
+        "our",
+        "its",
+    ]
+)
 _EN_STOPWORDS = _EN_DANGLING | frozenset(
-    "this that these those is are was be it you we they can will has have more very so as not no all".split()
+    [
+        "this",
+        "that",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "be",
+        "it",
+        "you",
+        "we",
+        "they",
+        "can",
+        "will",
+        "has",
+        "have",
+        "more",
+        "very",
+        "so",
+        "as",
+        "not",
+        "no",
+        "all",
+    ]
 )
 
 ConceptMatcher = Callable[[str], tuple[str, float]]
@@ -105,7 +149,7 @@ def _resolve_lang(text: str, lang: str) -> str:
         raise InvalidInputError(f"lang {lang!r} must be one of {list(LANGS)}")
     if lang != "auto":
         return lang
-    from adcraft.creative.product import detect_language  # noqa: PLC0415 - pure function, no cycle at import
+    from adcraft.creative.product import detect_language
 
     return detect_language(text)
 
@@ -123,6 +167,17 @@ def _find_lexicon_words(text: str, lang: str) -> list[tuple[int, str, str, str]]
             for attr_id, words in lexicon[kind].items():
                 wordset = {w.lower() for w in words["zh"]}
                 found += [(p, kind, attr_id, tok) for p, tok in tokens if tok in wordset]
+                # jieba keeps compounds such as 羽绒服 whole; a word of 2+ characters inside one still counts
+                # (single characters such as 女/棉 only as whole tokens, to avoid 棉签 -> cotton)
+                for p, tok in tokens:
+                    if tok in wordset:
+                        continue
+                    inner = [w for w in wordset if len(w) >= 2 and w in tok]
+                    if inner:
+                        word = max(inner, key=len)
+                        found.append(
+                            (p + tok.index(word), kind, attr_id, text[p + tok.index(word) :][: len(word)])
+                        )
     # English words are also read in zh text (brands and specs often are), by word boundary
     lowered = text.lower()
     for kind in ATTRIBUTE_KINDS:
@@ -180,7 +235,9 @@ def extract_attributes(
 def split_clauses(text: str, lang: str) -> list[str]:
     """Split a description into clauses at zh punctuation (，。；！、) or en sentence/comma breaks."""
     pattern = ZH_CLAUSE_SPLIT if lang == "zh" else EN_CLAUSE_SPLIT
-    return [c.strip(" \t\"'“”‘’()（）[]【】《》") for c in pattern.split(text) if c and c.strip()]
+    # the en split keeps the sentence's full stop; a selling point is a phrase, so it goes too
+    clauses = (c.strip(" \t\"'“”‘’()（）[]【】《》").rstrip(".!?…") for c in pattern.split(text) if c)
+    return [c for c in clauses if c.strip()]
 
 
 def _units(clause: str, lang: str) -> list[str]:
