@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 SEVERITIES = ("block", "warn")
 LEXICON_LANGS = ("zh", "en")
 KEPT_SYMBOLS = frozenset("#%")  # punctuation that is part of terms (#1, 100%), so never dropped as filler
-CLAUSE_BREAKS = frozenset("。！？；!?;\n")  # exemption patterns never reach across these
+CLAUSE_BREAKS = frozenset("。！？；!?;\n")  # terms never match across these
+PHRASE_BREAKS = CLAUSE_BREAKS | frozenset("，,、：:")  # exemption patterns never reach across these
 
 
 @dataclass(frozen=True)
@@ -174,12 +175,14 @@ def load_lexicon(langs: tuple[str, ...] = LEXICON_LANGS) -> _Lexicon:
     return _Lexicon(tuple(terms), tuple(exemptions))
 
 
-def _clause_spans(flat: str, origin: list[int], text: str) -> list[tuple[int, int]]:
-    """Compact-index ranges of clauses, split where the original text has a clause break."""
+def _clause_spans(
+    flat: str, origin: list[int], text: str, breaks: frozenset[str] = CLAUSE_BREAKS
+) -> list[tuple[int, int]]:
+    """Compact-index ranges of clauses, split where the original text has one of the break characters."""
     spans, start = [], 0
     for k in range(1, len(flat)):
         between = text[origin[k - 1] + 1 : origin[k]]
-        if any(ch in CLAUSE_BREAKS for ch in between):
+        if any(ch in breaks for ch in between):
             spans.append((start, k))
             start = k
     spans.append((start, len(flat)))
@@ -226,7 +229,9 @@ def check_compliance(text: str, lang: str | None = None, allow_terms: Iterable[s
     if not flat:
         return ComplianceReport(text)
     clauses = _clause_spans(flat, origin, text)
-    exemptions = _exemption_matches(flat, clauses, lexicon.exemptions)
+    # an exemption covers one phrase: a comma ends it, so 比上一代更轻，全网最低 still hits
+    phrases = _clause_spans(flat, origin, text, PHRASE_BREAKS)
+    exemptions = _exemption_matches(flat, phrases, lexicon.exemptions)
     allowed = _allowed_spans(flat, allow_terms)
     candidates: list[tuple[int, int, _Term]] = []
     for term in lexicon.terms:
