@@ -6,7 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adcraft.creative.compliance import check_compliance
 from adcraft.creative.copywriting import HEADLINE_MAX, MAX_POINTS, TONES, copy_alternatives, write_copy
@@ -14,7 +15,7 @@ from adcraft.creative.product import Product
 from adcraft.errors import InvalidInputError
 
 DRESS = Product(title="法式碎花连衣裙", description="轻盈雪纺面料，透气不闷热。收腰设计显瘦，V领修饰脸型，裙长过膝。",
-                price=Decimal("199"), original_price=Decimal("299"), brand="花间")
+                price=Decimal(199), original_price=Decimal(299), brand="花间")
 SHOES = Product(title="Cloud Runner sneakers", description="Breathable mesh upper. Cushioned foam sole. Weighs 250 g.",
                 price=Decimal("59.99"), currency="USD", brand="Cloud Runner")
 
@@ -49,7 +50,7 @@ def test_brand_already_in_title_is_not_repeated():
 
 
 def test_merchant_selling_points_are_preferred():
-    product = Product(title="保温杯", description="不锈钢内胆。", price=Decimal("89"), selling_points=["12小时保温", "316不锈钢"])
+    product = Product(title="保温杯", description="不锈钢内胆。", price=Decimal(89), selling_points=["12小时保温", "316不锈钢"])
     assert write_copy(product).selling_points == ["12小时保温", "316不锈钢"]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from adcraft.errors import InvalidInputError
+from adcraft.text.attributes import detect_language, is_cjk  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
 
@@ -22,28 +23,12 @@ LANGUAGES = ("auto", "zh", "en")
 COPY_LANGUAGES = ("zh", "en")
 MAX_TITLE_CHARS = 200  # longer titles are descriptions; they cannot become a headline
 MAX_PRICE = Decimal("1e9")  # a guard against pasted IDs or phone numbers in the price field
-ZH_SHARE_THRESHOLD = 0.25  # share of CJK ideographs among letters above which a text is Chinese
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-def is_cjk(ch: str) -> bool:
-    """True for a CJK ideograph (unified, extension A, compatibility)."""
-    cp = ord(ch)
-    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
 
 
 def has_visible_text(text: str) -> bool:
     """True when text holds at least one letter or digit (not only emoji, symbols, controls, spaces)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
-
-
-def detect_language(text: str) -> str:
-    """'zh' when CJK ideographs make up enough of the letters in text, else 'en'."""
-    cjk = sum(1 for ch in text if is_cjk(ch))
-    letters = sum(1 for ch in text if ch.isalpha())
-    if letters == 0:
-        return "en"
-    return "zh" if cjk / letters >= ZH_SHARE_THRESHOLD else "en"
 
 
 def parse_amount(value: Any, name: str) -> Decimal | None:

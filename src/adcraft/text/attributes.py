@@ -73,7 +73,24 @@ _EN_STOPWORDS = _EN_DANGLING | frozenset(
     ]
 )
 
+ZH_SHARE_THRESHOLD = 0.25  # share of CJK ideographs among letters above which a text is Chinese
+
 ConceptMatcher = Callable[[str], tuple[str, float]]
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph (unified, extension A, compatibility)."""
+    cp = ord(ch)
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
+
+
+def detect_language(text: str) -> str:
+    """'zh' when CJK ideographs make up enough of the letters in text, else 'en'."""
+    cjk = sum(1 for ch in text if is_cjk(ch))
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters == 0:
+        return "en"
+    return "zh" if cjk / letters >= ZH_SHARE_THRESHOLD else "en"
 
 
 @dataclass
@@ -147,11 +164,7 @@ def tokenize_zh(text: str) -> list[str]:
 def _resolve_lang(text: str, lang: str) -> str:
     if lang not in LANGS:
         raise InvalidInputError(f"lang {lang!r} must be one of {list(LANGS)}")
-    if lang != "auto":
-        return lang
-    from adcraft.creative.product import detect_language
-
-    return detect_language(text)
+    return detect_language(text) if lang == "auto" else lang
 
 
 def _find_lexicon_words(text: str, lang: str) -> list[tuple[int, str, str, str]]:
@@ -278,7 +291,9 @@ def _score_clause(clause: str, lang: str) -> float:
     length = len(clause) if lang == "zh" else len(clause.split()) * 5
     if length < MIN_POINT_CHARS.get(lang, 4):
         return -1.0
-    return score + min(length, 20) / 40  # mild preference for substance over fragments
+    too_long = len(clause) > POINT_MAX_CHARS.get(lang, 32)
+    # mild preference for substance over fragments, and for clauses that need no cutting
+    return score + min(length, 20) / 40 - (0.5 if too_long else 0.0)
 
 
 def extract_selling_points(
