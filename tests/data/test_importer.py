@@ -11,7 +11,6 @@ from adcraft.cli import main
 from adcraft.data.dataset import read_dataset
 from adcraft.data.importer import import_dataset
 from adcraft.errors import DataError
-
 from helpers import draw_item
 
 

@@ -15,7 +15,6 @@ from adcraft.data.npm import fetch_package, tarball_name
 from adcraft.data.products import build_products, load_concepts, recolor, resize_rgba
 from adcraft.errors import DataError
 from adcraft.text.colors import dominant_color_family
-
 from helpers import draw_item
 
 # (hexcode as in emojibase, subgroup id, en label, en tags, zh label, zh tags, colour)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from adcraft.text.colors import COLOR_FAMILIES, color_words, dominant_color_family, find_color, hsv_to_rgb, rgb_to_hsv
-
+from adcraft.text.colors import (
+    COLOR_FAMILIES,
+    color_words,
+    dominant_color_family,
+    find_color,
+    hsv_to_rgb,
+    rgb_to_hsv,
+)
 from helpers import draw_item
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,10 +14,10 @@ def register(app: typer.Typer) -> None:
 
     @data.command("build-products")
     def build_products_cmd(
-        out: Path = typer.Option(Path("data/products"), help="Output dataset folder."),
-        size: int = typer.Option(64, help="Image side in pixels."),
-        colors: bool = typer.Option(True, help="Add hue-rotated colour variants with colour captions."),
-        cache: Path = typer.Option(None, help="npm tarball cache (default ~/.cache/adcraft/npm)."),
+        out: Annotated[Path, typer.Option(help="Output dataset folder.")] = Path("data/products"),
+        size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
+        colors: Annotated[bool, typer.Option(help="Add hue-rotated colour variants with colour captions.")] = True,
+        cache: Annotated[Path | None, typer.Option(help="npm tarball cache (default ~/.cache/adcraft/npm).")] = None,
     ) -> None:
         """Build the bundled product-visual dataset from npm packages (Fluent 3D emoji + emojibase)."""
         from adcraft.data.npm import DEFAULT_CACHE
@@ -29,10 +30,11 @@ def register(app: typer.Typer) -> None:
 
     @data.command("import")
     def import_cmd(
-        images: Path = typer.Option(..., help="Folder with the images."),
-        captions: Path = typer.Option(..., help="CSV (file,caption[,concept]) or JSONL with the same keys; UTF-8 or GB18030."),
-        out: Path = typer.Option(..., help="Output dataset folder."),
-        size: int = typer.Option(64, help="Image side in pixels."),
+        images: Annotated[Path, typer.Option(help="Folder with the images.")],
+        captions: Annotated[Path, typer.Option(
+            help="CSV (file,caption[,concept]) or JSONL with the same keys; UTF-8 or GB18030.")],
+        out: Annotated[Path, typer.Option(help="Output dataset folder.")],
+        size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
     ) -> None:
         """Import your own images + captions; bad rows are reported and skipped, good rows kept."""
         from adcraft.data.importer import import_dataset

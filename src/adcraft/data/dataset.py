@@ -67,8 +67,7 @@ def write_dataset(root: str | Path, records: list[ImageRecord], sources: list[di
     """Write captions.jsonl and manifest.json for images already saved under root; returns the manifest."""
     root = Path(root)
     with open(root / CAPTIONS_FILE, "w", encoding="utf-8") as f:
-        for rec in records:
-            f.write(json.dumps(rec.to_json(), ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(rec.to_json(), ensure_ascii=False) + "\n" for rec in records)
     manifest = {
         "format": "adcraft-dataset/1",
         "sources": sources,

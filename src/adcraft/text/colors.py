@@ -7,6 +7,8 @@ import re
 import numpy as np
 from PIL import Image
 
+from adcraft.errors import InvalidInputError
+
 # family -> (zh word, en word, other spellings that name the same family)
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "red": ("红色", "red", ("大红", "酒红", "红", "burgundy", "wine red", "crimson", "scarlet")),
@@ -42,7 +44,7 @@ _LEXICON = _lexicon()
 def color_words(family: str) -> tuple[str, str]:
     """The (zh, en) words of a colour family."""
     if family not in COLOR_FAMILIES:
-        raise ValueError(f"colour family {family!r} must be one of {sorted(COLOR_FAMILIES)}")
+        raise InvalidInputError(f"colour family {family!r} must be one of {sorted(COLOR_FAMILIES)}")
     zh, en, _ = COLOR_FAMILIES[family]
     return zh, en
 
