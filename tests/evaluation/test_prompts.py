@@ -48,10 +48,11 @@ def test_shipped_set_matches_the_product_dataset(shipped):
 def test_prompt_problems_finds_unknown_concepts_colours_and_training_captions():
     concepts = [{"id": "a", "colors": ["red"]}, {"id": "b", "colors": []}]
     prompts = [EvalPrompt("Red A", "en", "a", "red"), EvalPrompt("blue a", "en", "a", "blue"),
-               EvalPrompt("x", "en", "zzz"), EvalPrompt("a red thing", "en", "a", "red")]
+               EvalPrompt("blue b", "en", "b", "blue"), EvalPrompt("x", "en", "zzz"),
+               EvalPrompt("a red thing", "en", "a", "red")]
     problems = prompt_problems(prompts, concepts, {"A Red Thing"})
     assert len(problems) == 3
-    assert "blue" in problems[0] and "zzz" in problems[1] and "training caption" in problems[2]
+    assert "never recolours" in problems[0] and "zzz" in problems[1] and "training caption" in problems[2]
 
 
 BAD_LINES = [

@@ -46,7 +46,22 @@ def split_atoms(text: str) -> list[str]:
             atoms[-1] = prev + token
         else:
             atoms.append(token)
-    return atoms
+    return _glue_across_spaces(atoms)
+
+
+def _glue_across_spaces(atoms: list[str]) -> list[str]:
+    """Keep kinsoku across spaces too: '「 法' and '法 ，' must not break at their space."""
+    out: list[str] = []
+    for atom in atoms:
+        if out and not atom.isspace():
+            k = len(out) - 1
+            while k > 0 and out[k].isspace():
+                k -= 1
+            if not out[k].isspace() and (atom[0] in CLOSING_PUNCT or out[k][-1] in OPENING_PUNCT):
+                out[k:] = ["".join(out[k:]) + atom]
+                continue
+        out.append(atom)
+    return out
 
 
 def text_width(text: str, font: ImageFont.FreeTypeFont) -> float:
@@ -122,6 +137,8 @@ def _truncate(fit: FitResult, width: float, height: float, max_lines: int | None
     font = fit.font
     room = 1 + max(0, int((height - fit.ascent - fit.descent) // fit.line_height))
     keep = max(1, min(room, max_lines or room, len(fit.lines)))
+    too_wide = [i for i, line in enumerate(fit.lines[:keep]) if text_width(line, font) > width]
+    keep = too_wide[0] + 1 if too_wide else keep  # an unbreakable over-long word ends the text there
     lines = fit.lines[:keep]
     last = lines[-1]
     if keep < len(fit.lines) or text_width(last, font) > width:

@@ -46,16 +46,19 @@ def load_prompts(path: str | Path | None = None) -> list[EvalPrompt]:
 
 
 def prompt_problems(prompts: list[EvalPrompt], concepts: list[dict], captions: set[str]) -> list[str]:
-    """What is wrong with a prompt set for a dataset: unknown concepts, colours the dataset never
-    shows for that concept, prompts equal to a training caption. Empty when the set is usable."""
+    """What is wrong with a prompt set for a dataset: unknown concepts, a colour asked of a concept the
+    dataset never recolours, prompts equal to a training caption. Empty when the set is usable.
+
+    A recoloured concept may be asked for in a colour its variants do not show (yellow socks when the
+    data has red and blue ones): that measures whether colour and concept compose."""
     table = {c["id"]: c for c in concepts}
     folded = {c.strip().casefold() for c in captions}
     problems = []
     for p in prompts:
         if p.concept not in table:
             problems.append(f"{p.prompt!r}: concept {p.concept!r} is not in the dataset")
-        elif p.color is not None and p.color not in table[p.concept].get("colors", []):
-            problems.append(f"{p.prompt!r}: colour {p.color!r} is not one the dataset shows for {p.concept!r}")
+        elif p.color is not None and not table[p.concept].get("colors"):
+            problems.append(f"{p.prompt!r}: colour {p.color!r} asked of {p.concept!r}, which the dataset never recolours")
         if p.prompt.casefold() in folded:
             problems.append(f"{p.prompt!r} is a training caption")
     return problems
