@@ -82,3 +82,30 @@ def test_cli_exits_2_when_nothing_is_kept(images, tmp_path, capsys):
         main(["data", "import", "--images", str(images), "--captions", str(csv_path), "--out", str(tmp_path / "o")])
     assert exc.value.code == 2
     assert "row 1: file: 'missing.png' not found" in capsys.readouterr().err
+
+
+def test_over_long_caption_and_missing_file_name_are_skipped(images, tmp_path):
+    path = tmp_path / "c.jsonl"
+    rows = [{"file": "red.png", "caption": "长" * 513}, {"caption": "no file"}, {"file": "blue.jpg", "caption": "ok"}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    report = import_dataset(images, path, tmp_path / "out")
+    assert report.kept == 1
+    assert [(i.row, i.field) for i in report.skipped] == [(1, "caption"), (2, "file")]
+    assert "513 characters; at most 512" in report.skipped[0].reason
+
+
+def test_utf8_bom_csv_via_cli_exits_0_and_is_deterministic(images, tmp_path):
+    from typer.testing import CliRunner
+
+    from adcraft.cli import _register_commands, app
+
+    _register_commands()
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text("file,caption\nred.png,红色连衣裙\n", encoding="utf-8-sig")
+    for out in ("a", "b"):
+        result = CliRunner().invoke(app, ["data", "import", "--images", str(images), "--captions", str(csv_path),
+                                          "--out", str(tmp_path / out)])
+        assert result.exit_code == 0 and "kept 1 rows, skipped 0" in result.output
+    manifests = [json.loads((tmp_path / d / "manifest.json").read_text()) for d in ("a", "b")]
+    assert manifests[0]["fingerprint"] == manifests[1]["fingerprint"]
+    assert read_dataset(tmp_path / "a")[0].captions == ["红色连衣裙"]

@@ -141,3 +141,20 @@ def test_real_build_has_enough_product_concepts():
     fluent = fetch_package("@lobehub/fluent-emoji-3d@1.1.0")
     emojibase = fetch_package("emojibase-data@17.0.0")
     assert len(load_concepts(fluent, emojibase)) >= 250
+
+
+def test_cli_builds_from_an_already_extracted_cache(npm_layout, tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from adcraft.cli import _register_commands, app
+
+    cache = tmp_path / "cache"
+    shutil.copytree(npm_layout[0], cache / "lobehub-fluent-emoji-3d-1.1.0" / "package")
+    shutil.copytree(npm_layout[1], cache / "emojibase-data-17.0.0" / "package")
+    _register_commands()
+    result = CliRunner().invoke(app, ["data", "build-products", "--out", str(tmp_path / "ds"), "--size", "16",
+                                      "--no-colors", "--cache", str(cache)])
+    assert result.exit_code == 0 and "3 images, 3 concepts" in result.output
+    assert len(read_dataset(tmp_path / "ds")) == 3
