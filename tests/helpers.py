@@ -28,3 +28,16 @@ def draw_item(shape: str, colour: tuple[int, int, int], size: int = 64) -> Image
     else:
         d.rectangle((m, size // 2 - m, size - m, size // 2 + m), fill=fill)
     return img
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    """Run `adcraft ARGS` in-process; returns (exit code, stdout, stderr)."""
+    from adcraft.cli import main
+
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -9,19 +9,8 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from adcraft.cli import main
 from adcraft.diffusion.checkpoint import load_unet
-
-
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
-    """Run `adcraft ARGS` in-process; returns (exit code, stdout, stderr)."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from helpers import run_cli
 
 
 @pytest.fixture

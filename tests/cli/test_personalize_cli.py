@@ -7,22 +7,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from adcraft.cli import main
+from helpers import run_cli
 
 
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # rich wraps tables to 80 columns when not on a terminal
-
-
-def run_cli(args, capsys):
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_simulate_prints_every_policy_and_writes_the_curve(tmp_path, capsys):

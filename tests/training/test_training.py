@@ -14,7 +14,6 @@ from adcraft.training.config import build_config, load_train_config, parse_overr
 from adcraft.training.data import load_tensor_dataset
 from adcraft.training.loop import lr_at, train
 from adcraft.training.objective import DiffusionObjective
-
 from helpers import FIXTURE_ITEMS, draw_item
 
 

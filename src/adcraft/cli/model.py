@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def sample(
-        prompts: Optional[list[str]] = typer.Argument(None, help="Product texts (zh or en); default: a built-in set."),
+        prompts: list[str] | None = typer.Argument(None, help="Product texts (zh or en); default: a built-in set."),
         model: str = typer.Option("default", help="Shipped model name or checkpoint directory."),
         out: Path = typer.Option(Path("out/samples"), help="Folder for the PNGs and a grid."),
         steps: int = typer.Option(20, help="Sampler steps (1-200)."),
@@ -59,9 +58,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def train(
-        config: Optional[Path] = typer.Option(None, "--config", help="YAML/JSON file with the differences from the defaults."),
-        set_: Optional[list[str]] = typer.Option(None, "--set", help="Override one key, e.g. --set steps=1000 --set unet.channels=[16,32]."),
-        resume: Optional[Path] = typer.Option(None, help="Run folder or checkpoint to resume exactly."),
+        config: Path | None = typer.Option(None, "--config", help="YAML/JSON file with the differences from the defaults."),
+        set_: list[str] | None = typer.Option(None, "--set", help="Override one key, e.g. --set steps=1000 --set unet.channels=[16,32]."),
+        resume: Path | None = typer.Option(None, help="Run folder or checkpoint to resume exactly."),
     ) -> None:
         """Train the text-to-image UNet on a dataset folder."""
         from adcraft.training.config import load_train_config
@@ -80,7 +79,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("runs/finetune"), help="Output run folder."),
         steps: int = typer.Option(500, help="Optimizer steps."),
         lr: float = typer.Option(1e-4, help="Peak learning rate."),
-        set_: Optional[list[str]] = typer.Option(None, "--set", help="Other overrides, key=value."),
+        set_: list[str] | None = typer.Option(None, "--set", help="Other overrides, key=value."),
     ) -> None:
         """Continue training a model on a merchant's own images + captions (full fine-tune)."""
         from adcraft.training.finetune import finetune_config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from PIL import Image
@@ -37,14 +37,14 @@ class TextToImagePipeline:
 
     @classmethod
     def from_pretrained(cls, name_or_path: str | os.PathLike = "default", device: str = "cpu",
-                        encoder: TextEncoder | None = None, use_ema: bool = True) -> "TextToImagePipeline":
+                        encoder: TextEncoder | None = None, use_ema: bool = True) -> TextToImagePipeline:
         """Load a shipped model by name ('default') or a checkpoint directory."""
         encoder = encoder or load_encoder()
         unet, config = load_unet(name_or_path, encoder=encoder_info(encoder), use_ema=use_ema, device=device)
         return cls(unet, encoder, ScheduleConfig(**config["schedule"]), device, str(config.get("model_id", name_or_path)))
 
     @classmethod
-    def tiny_random(cls, seed: int = 0, encoder: TextEncoder | None = None) -> "TextToImagePipeline":
+    def tiny_random(cls, seed: int = 0, encoder: TextEncoder | None = None) -> TextToImagePipeline:
         """A pipeline with an untrained tiny UNet, for tests of code that consumes images."""
         encoder = encoder or load_encoder()
         torch.manual_seed(seed)

@@ -43,7 +43,7 @@ class UNetConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "UNetConfig":
+    def from_dict(cls, d: dict) -> UNetConfig:
         """Inverse of to_dict; unknown keys raise."""
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known

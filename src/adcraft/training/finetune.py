@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from adcraft.diffusion.checkpoint import read_config, resolve_checkpoint
-from adcraft.training.config import TrainConfig, build_config, parse_overrides, merge_updates
+from adcraft.training.config import TrainConfig, build_config, merge_updates, parse_overrides
 
 
 def finetune_config(checkpoint: str, data_dir: str | Path, out_dir: str | Path, steps: int, lr: float,
