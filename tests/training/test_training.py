@@ -113,3 +113,19 @@ def test_override_file_holds_only_differences(tmp_path):
 
 def test_parse_overrides_nests_keys():
     assert parse_overrides(["a.b=1", "a.c=[1, 2]", "d=x"]) == {"a": {"b": 1, "c": [1, 2]}, "d": "x"}
+
+
+@pytest.mark.parametrize("prediction_type", ["v_prediction", "epsilon"])
+def test_min_snr_weights_damp_only_the_nearly_clean_timesteps(prediction_type):
+    from adcraft.diffusion.schedule import ScheduleConfig
+
+    schedule = ScheduleConfig(prediction_type=prediction_type)
+    plain = DiffusionObjective(schedule)
+    weighted = DiffusionObjective(schedule, min_snr_gamma=5.0)
+    t = torch.arange(0, schedule.num_train_timesteps, 50)
+    assert torch.equal(plain.weights(t), torch.ones(len(t)))
+    w = weighted.weights(t)
+    assert w[0] < 0.2 and (w <= 1.0 + 1e-6).all()  # t=0 is almost clean: SNR far above γ
+    snr = weighted.snr[t][weighted.snr[t] < 5.0]  # noisy timesteps: γ does not clip them
+    expected = snr / (snr + 1) if prediction_type == "v_prediction" else torch.ones(len(snr))
+    assert torch.allclose(w[weighted.snr[t] < 5.0], expected)

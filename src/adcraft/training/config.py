@@ -42,6 +42,7 @@ class TrainConfig:
     grad_clip: float = 1.0  # max global gradient norm
     ema_decay: float = 0.999  # EMA of weights, warmed up as min(decay, (1+s)/(10+s))
     cond_drop_prob: float = 0.1  # fraction of steps trained unconditionally, for CFG
+    min_snr_gamma: float = 0.0  # Min-SNR-γ loss weighting (5 is the paper's choice); 0 = plain MSE
     hflip: bool = True  # random horizontal flips (products read the same mirrored)
     log_every: int = 50  # steps between log lines
     sample_every: int = 1000  # steps between sample grids (0 = never)

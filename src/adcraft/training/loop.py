@@ -72,7 +72,7 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
                                   weight_decay=config.weight_decay)
     ema = EMA(model, config.ema_decay)
     generator = torch.Generator().manual_seed(config.seed)
-    objective = DiffusionObjective(config.schedule, config.cond_drop_prob)
+    objective = DiffusionObjective(config.schedule, config.cond_drop_prob, config.min_snr_gamma)
     step, elapsed = 0, 0.0
     if resume:
         resume = Path(resume)
