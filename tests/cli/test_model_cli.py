@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -25,11 +26,14 @@ def tiny_run(tiny_dataset, tmp_path, capsys):
 
 def test_train_then_sample_then_finetune(tiny_run, tiny_dataset, tmp_path, capsys):
     samples = tmp_path / "samples"
-    code, stdout, _ = run_cli(["sample", "red ball", "蓝色方块", "--model", str(tiny_run), "--out", str(samples),
-                               "--steps", "2", "--no-upscale"], capsys)
+    code, stdout, stderr = run_cli(["sample", "red dress", "股票市场今日大跌", "--model", str(tiny_run), "--out",
+                                    str(samples), "--steps", "2", "--no-upscale"], capsys)
     assert code == 0
     assert (samples / "sample_00.png").is_file() and (samples / "sample_01.png").is_file()
-    assert (samples / "grid.png").is_file() and "red ball" in stdout
+    assert (samples / "grid.png").is_file() and "red dress\tnearest: dress / 连衣裙" in stdout
+    report = json.loads((samples / "prompts.json").read_text(encoding="utf-8"))
+    assert [r["familiar"] for r in report] == [True, False] and len(report[0]["nearest"]) == 3
+    assert "'股票市场今日大跌' is far from every product the model knows" in stderr
     code, stdout, _ = run_cli(["finetune", "--from", str(tiny_run), "--data", str(tiny_dataset), "--out",
                                str(tmp_path / "ft"), "--steps", "2"], capsys)
     assert code == 0 and (tmp_path / "ft" / "checkpoint" / "model.safetensors").is_file()

@@ -63,3 +63,19 @@ def test_load_refuses_a_directory_without_index(tmp_path):
 def test_concept_label_falls_back_to_id():
     assert concept_label({"id": "x1"}) == "x1"
     assert concept_label({"id": "x", "label_en": "cup", "label_zh": ""}) == "cup"
+
+
+def test_shipped_index_knows_shop_titles_and_flags_foreign_prompts():
+    import json as json_module
+
+    from adcraft.evaluation.concepts import shipped_index
+    from adcraft.evaluation.prompts import PROMPTS_FILE
+
+    index = shipped_index()
+    titles = [json_module.loads(line)["prompt"] for line in PROMPTS_FILE.read_text(encoding="utf-8").splitlines()]
+    report = index.familiarity(titles)
+    assert sum(f.familiar for f in report) >= 0.95 * len(titles)
+    foreign = index.familiarity(["天气预报明天有雨", "the history of the Roman empire", "股票市场今日大跌"])
+    assert not any(f.familiar for f in foreign)
+    assert all(f.warning() and "far from every product" in f.warning() for f in foreign)
+    assert all(f.warning() is None for f in report if f.familiar)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 from pathlib import Path
 
@@ -53,8 +55,17 @@ def register(app: typer.Typer) -> None:
         for i, img in enumerate(images):
             img.save(out / f"sample_{i:02d}.png")
         make_grid(images, cols=min(4, len(images)), scale=1).save(out / "grid.png")
-        for i, text in enumerate(texts):
-            typer.echo(f"{out / f'sample_{i:02d}.png'}\t{text}")
+        from adcraft.evaluation.concepts import shipped_index
+
+        report = shipped_index().familiarity(texts)
+        (out / "prompts.json").write_text(json.dumps(
+            [{"file": f"sample_{i:02d}.png", **dataclasses.asdict(f)} for i, f in enumerate(report)],
+            ensure_ascii=False, indent=2), encoding="utf-8")
+        for i, f in enumerate(report):
+            label, sim = f.nearest[0]
+            typer.echo(f"{out / f'sample_{i:02d}.png'}\t{f.prompt}\tnearest: {label} ({sim:.3f})")
+            if f.warning():
+                typer.echo(f"warning: {f.warning()}", err=True)
 
     @app.command()
     def train(

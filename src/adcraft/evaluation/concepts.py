@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,36 @@ from adcraft.text.encoder import TextEncoder, check_texts, l2_normalise
 
 EMBEDDINGS_FILE = "concept_embeddings.safetensors"
 MAX_K = 50
+# e5 similarities crowd into 0.8-0.95 for any text, so a prompt is judged against a "none of the above"
+# class: it is familiar when its nearest concept beats its nearest non-product topic below.
+BACKGROUND_TOPICS = (
+    "news", "新闻", "weather", "天气", "history", "历史", "politics", "政治", "finance and stocks", "股票金融",
+    "science", "科学", "mathematics", "数学", "philosophy", "哲学", "travel and landscape", "旅游风景",
+    "animals and pets", "动物宠物", "people", "人物", "sports event", "体育比赛", "a city street", "城市街道",
+    "nature", "大自然", "software and programming", "软件编程", "law and government", "法律政府",
+    "medicine and illness", "医学疾病", "music concert", "音乐会", "movie", "电影", "insurance", "保险",
+    "service", "服务", "job and career", "工作职业", "education", "教育", "religion", "宗教", "war", "战争",
+    "space and planets", "太空星球", "emotion and feelings", "情感", "transportation", "交通",
+    "real estate", "房地产", "random letters", "乱码",
+)
+
+
+@dataclass(frozen=True)
+class Familiarity:
+    """How close a prompt is to what the model was trained on."""
+
+    prompt: str
+    nearest: list[tuple[str, float]]  # (concept label, cosine similarity), best first
+    margin: float  # nearest concept's cosine minus the nearest background topic's
+    familiar: bool  # margin >= 0
+
+    def warning(self) -> str | None:
+        """A one-line warning for an unfamiliar prompt, None otherwise."""
+        if self.familiar:
+            return None
+        label, sim = self.nearest[0]
+        return (f"{self.prompt!r} is far from every product the model knows (nearest: {label}, cosine "
+                f"{sim:.3f}, {-self.margin:.3f} below a non-product topic); expect a generic visual")
 
 
 def concept_label(concept: dict) -> str:
@@ -59,6 +90,7 @@ class ConceptIndex:
         self.concepts = concepts
         self.embeddings = l2_normalise(embeddings.astype(np.float32))
         self.encoder = encoder
+        self._background: np.ndarray | None = None  # (B, D), encoded on first use
 
     @classmethod
     def load(cls, directory: str | os.PathLike | None = None, encoder: TextEncoder | None = None) -> ConceptIndex:
@@ -80,13 +112,28 @@ class ConceptIndex:
         if not 1 <= k <= MAX_K:
             raise InvalidInputError(f"k {k} must be between 1 and {MAX_K}")
         sims = self.encoder.encode(check_texts(prompts)) @ self.embeddings.T  # (N, C)
+        return self._top(sims, k)
+
+    def _top(self, sims: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         return [[(concept_label(self.concepts[j]), round(float(sims[i, j]), 4)) for j in row]
                 for i, row in enumerate(top)]
 
+    def familiarity(self, prompts: list[str], k: int = 3) -> list[Familiarity]:
+        """Nearest concepts of each prompt and whether it is close enough for a recognisable visual."""
+        if not 1 <= k <= MAX_K:
+            raise InvalidInputError(f"k {k} must be between 1 and {MAX_K}")
+        vectors = self.encoder.encode(check_texts(prompts))  # (N, D)
+        if self._background is None:
+            self._background = self.encoder.encode(list(BACKGROUND_TOPICS))
+        sims = vectors @ self.embeddings.T  # (N, C)
+        margins = sims.max(axis=1) - (vectors @ self._background.T).max(axis=1)  # (N,)
+        return [Familiarity(p, n, round(float(m), 4), bool(m >= 0))
+                for p, n, m in zip(prompts, self._top(sims, k), margins, strict=True)]
+
 
 @functools.lru_cache(maxsize=1)
-def _shipped_index() -> ConceptIndex:
+def shipped_index() -> ConceptIndex:
     return ConceptIndex.load()
 
 
@@ -94,4 +141,4 @@ def nearest_concepts(prompt: str, k: int = 3, index: ConceptIndex | None = None)
     """The k concepts the shipped evaluator knows that are closest to a prompt, with cosine similarity."""
     if not isinstance(prompt, str):
         raise InvalidInputError(f"prompt must be a string, got {type(prompt).__name__}")
-    return (index or _shipped_index()).nearest([prompt], k)[0]
+    return (index or shipped_index()).nearest([prompt], k)[0]
