@@ -66,13 +66,11 @@ def test_concept_label_falls_back_to_id():
 
 
 def test_shipped_index_knows_shop_titles_and_flags_foreign_prompts():
-    import json as json_module
-
     from adcraft.evaluation.concepts import shipped_index
-    from adcraft.evaluation.prompts import PROMPTS_FILE
+    from adcraft.evaluation.prompts import load_prompts
 
     index = shipped_index()
-    titles = [json_module.loads(line)["prompt"] for line in PROMPTS_FILE.read_text(encoding="utf-8").splitlines()]
+    titles = [p.prompt for p in load_prompts()]
     report = index.familiarity(titles)
     assert sum(f.familiar for f in report) >= 0.95 * len(titles)
     foreign = index.familiarity(["天气预报明天有雨", "the history of the Roman empire", "股票市场今日大跌"])

@@ -64,8 +64,8 @@ def register(app: typer.Typer) -> None:
         for i, f in enumerate(report):
             label, sim = f.nearest[0]
             typer.echo(f"{out / f'sample_{i:02d}.png'}\t{f.prompt}\tnearest: {label} ({sim:.3f})")
-            if f.warning():
-                typer.echo(f"warning: {f.warning()}", err=True)
+            if warning := f.warning():
+                typer.echo(f"warning: {warning}", err=True)
 
     @app.command()
     def train(

@@ -50,6 +50,11 @@ class Familiarity:
                 f"{sim:.3f}, {-self.margin:.3f} below a non-product topic); expect a generic visual")
 
 
+def _check_k(k: int) -> None:
+    if not 1 <= k <= MAX_K:
+        raise InvalidInputError(f"k {k} must be between 1 and {MAX_K}")
+
+
 def concept_label(concept: dict) -> str:
     """'running shoe / 跑鞋': the English and Chinese labels of a concept-table entry."""
     parts = [concept.get("label_en", ""), concept.get("label_zh", "")]
@@ -109,8 +114,7 @@ class ConceptIndex:
 
     def nearest(self, prompts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """For each prompt, its k most similar concepts as (label, cosine similarity), best first."""
-        if not 1 <= k <= MAX_K:
-            raise InvalidInputError(f"k {k} must be between 1 and {MAX_K}")
+        _check_k(k)
         sims = self.encoder.encode(check_texts(prompts)) @ self.embeddings.T  # (N, C)
         return self._top(sims, k)
 
@@ -121,8 +125,7 @@ class ConceptIndex:
 
     def familiarity(self, prompts: list[str], k: int = 3) -> list[Familiarity]:
         """Nearest concepts of each prompt and whether it is close enough for a recognisable visual."""
-        if not 1 <= k <= MAX_K:
-            raise InvalidInputError(f"k {k} must be between 1 and {MAX_K}")
+        _check_k(k)
         vectors = self.encoder.encode(check_texts(prompts))  # (N, D)
         if self._background is None:
             self._background = self.encoder.encode(list(BACKGROUND_TOPICS))
