@@ -13,7 +13,7 @@ from adcraft.diffusion.checkpoint import EMA_FILE, WEIGHTS_FILE, encoder_info, l
 from adcraft.diffusion.image import rgba_to_tensor, tensor_to_rgba
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.diffusion.schedule import ScheduleConfig
-from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet, UNetConfig
+from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet, UNetConfig, standardized_copy
 from adcraft.errors import CheckpointError, ConfigError, InvalidInputError
 
 
@@ -81,6 +81,31 @@ def test_unet_predicts_image_shaped_output_and_uses_condition():
     assert not torch.allclose(out, model(x, t, model.null_condition(2)))
     dropped = model.drop_condition(z, torch.tensor([True, False]))
     assert torch.equal(dropped[0], model.null_cond) and torch.equal(dropped[1], z[1])
+
+
+def test_standardized_copy_computes_the_same_function_and_saves_its_statistics(tmp_path, encoder):
+    torch.manual_seed(0)
+    model = ConditionalUNet(UNET_PRESETS["tiny"]).eval()
+    mean, std = torch.randn(384) * 0.05, torch.rand(384) * 0.03 + 0.01
+    folded = standardized_copy(model, mean, std).eval()
+    assert folded.config.cond_standardize and not model.config.cond_standardize
+    x, t = torch.randn(3, 4, 16, 16), torch.tensor([5, 500, 990])
+    z = mean + torch.randn(3, 384) * std
+    with torch.no_grad():
+        torch.testing.assert_close(folded(x, t, z), model(x, t, z), rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(folded(x, t, folded.null_condition(3)), model(x, t, model.null_condition(3)),
+                                   rtol=1e-4, atol=1e-4)
+    path = save_checkpoint(tmp_path / "std", folded, ScheduleConfig(), encoder_info(encoder))
+    loaded, config = load_unet(path)
+    assert config["unet"]["cond_standardize"] is True
+    torch.testing.assert_close(loaded.cond_std, std)
+    with torch.no_grad():
+        torch.testing.assert_close(loaded(x, t, z), model(x, t, z), rtol=1e-4, atol=1e-4)
+
+
+def test_condition_statistics_need_a_standardizing_model():
+    with pytest.raises(ConfigError, match="cond_standardize"):
+        ConditionalUNet(UNET_PRESETS["tiny"]).set_condition_stats(torch.zeros(384), torch.ones(384))
 
 
 def test_base_preset_has_attention_only_at_16px_and_below():

@@ -81,6 +81,22 @@ def test_different_seed_gives_different_weights(tiny_dataset, tmp_path, encoder)
     assert not torch.equal(wa.unet.conv_in.weight, wb.unet.conv_in.weight)
 
 
+def test_standardized_training_reads_the_captions_statistics_and_folds_an_init(tiny_dataset, tmp_path, encoder):
+    data = load_tensor_dataset(tiny_dataset, 16, encoder)
+    mean, std = data.embeddings.mean(0), data.embeddings.std(0)
+    fresh = train(tiny_config(tiny_dataset, tmp_path / "fresh", steps=2, unet={"cond_standardize": True}),
+                  encoder=encoder)
+    model, _ = load_unet(fresh.checkpoint)
+    torch.testing.assert_close(model.cond_mean, mean)
+    torch.testing.assert_close(model.cond_std, std)
+    plain = train(tiny_config(tiny_dataset, tmp_path / "plain", steps=2), encoder=encoder)
+    folded = train(tiny_config(tiny_dataset, tmp_path / "folded", steps=2, init_from=str(plain.checkpoint),
+                               unet={"cond_standardize": True}), encoder=encoder)
+    model, config = load_unet(folded.checkpoint)
+    assert config["unet"]["cond_standardize"] is True
+    torch.testing.assert_close(model.cond_std, std)
+
+
 def test_learning_rate_warms_up_then_decays():
     cfg = build_config({"steps": 1000, "warmup_steps": 100, "lr": 1e-3, "min_lr_ratio": 0.1})
     assert lr_at(0, cfg) == pytest.approx(1e-5)

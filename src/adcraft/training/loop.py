@@ -16,7 +16,7 @@ import torch
 
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, save_checkpoint
 from adcraft.diffusion.pipeline import TextToImagePipeline
-from adcraft.diffusion.unet import ConditionalUNet
+from adcraft.diffusion.unet import ConditionalUNet, standardized_copy
 from adcraft.text.encoder import load_encoder
 from adcraft.training.config import TrainConfig, save_train_config
 from adcraft.training.data import load_tensor_dataset
@@ -61,11 +61,16 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder)
     torch.manual_seed(config.seed)
     unet_config = type(config.unet)(**{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim})
+    mean, std = data.embeddings.mean(0), data.embeddings.std(0)  # (D,) each: the captions' statistics
     if config.init_from:
         model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
+        if config.unet.cond_standardize:
+            model = standardized_copy(model, mean, std)
         model.train()
     else:
         model = ConditionalUNet(unet_config)
+        if unet_config.cond_standardize:
+            model.set_condition_stats(mean, std)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, betas=tuple(config.adam_betas),
