@@ -6,6 +6,7 @@ import dataclasses
 import json
 import logging
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,14 +22,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def sample(
-        prompts: list[str] | None = typer.Argument(None, help="Product texts (zh or en); default: a built-in set."),
-        model: str = typer.Option("default", help="Shipped model name or checkpoint directory."),
-        out: Path = typer.Option(Path("out/samples"), help="Folder for the PNGs and a grid."),
-        steps: int = typer.Option(20, help="Sampler steps (1-200)."),
-        guidance: float = typer.Option(3.0, help="Classifier-free guidance scale (0-20)."),
-        seed: int = typer.Option(0, help="Seed of the first image; image i uses seed + i."),
-        sampler: str = typer.Option("dpm++", help="dpm++ or ddim."),
-        upscale: bool = typer.Option(True, help="Upscale 64 -> 256 px with Real-ESRGAN."),
+        prompts: Annotated[list[str] | None,
+                           typer.Argument(help="Product texts (zh or en); default: a built-in set.")] = None,
+        model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
+        out: Annotated[Path, typer.Option(help="Folder for the PNGs and a grid.")] = Path("out/samples"),
+        steps: Annotated[int, typer.Option(help="Sampler steps (1-200).")] = 20,
+        guidance: Annotated[float, typer.Option(help="Classifier-free guidance scale (0-20).")] = 3.0,
+        seed: Annotated[int, typer.Option(help="Seed of the first image; image i uses seed + i.")] = 0,
+        sampler: Annotated[str, typer.Option(help="dpm++ or ddim.")] = "dpm++",
+        upscale: Annotated[bool, typer.Option(help="Upscale 64 -> 256 px with Real-ESRGAN.")] = True,
     ) -> None:
         """Generate product visuals (RGBA PNG) from product text."""
         from rich.progress import Progress
@@ -69,9 +71,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def train(
-        config: Path | None = typer.Option(None, "--config", help="YAML/JSON file with the differences from the defaults."),
-        set_: list[str] | None = typer.Option(None, "--set", help="Override one key, e.g. --set steps=1000 --set unet.channels=[16,32]."),
-        resume: Path | None = typer.Option(None, help="Run folder or checkpoint to resume exactly."),
+        config: Annotated[Path | None, typer.Option(
+            "--config", help="YAML/JSON file with the differences from the defaults.")] = None,
+        set_: Annotated[list[str] | None, typer.Option(
+            "--set", help="Override one key, e.g. --set steps=1000 --set unet.channels=[16,32].")] = None,
+        resume: Annotated[Path | None, typer.Option(help="Run folder or checkpoint to resume exactly.")] = None,
     ) -> None:
         """Train the text-to-image UNet on a dataset folder."""
         from adcraft.training.config import load_train_config
@@ -85,12 +89,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def finetune(
-        from_: str = typer.Option("default", "--from", help="Checkpoint (or shipped model name) to start from."),
-        data: Path = typer.Option(..., help="Dataset folder (adcraft data import)."),
-        out: Path = typer.Option(Path("runs/finetune"), help="Output run folder."),
-        steps: int = typer.Option(500, help="Optimizer steps."),
-        lr: float = typer.Option(1e-4, help="Peak learning rate."),
-        set_: list[str] | None = typer.Option(None, "--set", help="Other overrides, key=value."),
+        data: Annotated[Path, typer.Option(help="Dataset folder (adcraft data import).")],
+        from_: Annotated[str, typer.Option("--from", help="Checkpoint (or shipped model name) to start from.")] = "default",
+        out: Annotated[Path, typer.Option(help="Output run folder.")] = Path("runs/finetune"),
+        steps: Annotated[int, typer.Option(help="Optimizer steps.")] = 500,
+        lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 1e-4,
+        set_: Annotated[list[str] | None, typer.Option("--set", help="Other overrides, key=value.")] = None,
     ) -> None:
         """Continue training a model on a merchant's own images + captions (full fine-tune)."""
         from adcraft.training.finetune import finetune_config
@@ -103,10 +107,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def export(
-        checkpoint: Path = typer.Argument(..., help="Training checkpoint (run folder's checkpoint/)."),
-        out: Path = typer.Option(..., help="Model folder to write (e.g. src/adcraft/models/default)."),
-        model_id: str = typer.Option(..., help="Name recorded in config.json and manifests."),
-        half: bool = typer.Option(True, help="Store weights as float16 (half the size)."),
+        checkpoint: Annotated[Path, typer.Argument(help="Training checkpoint (run folder's checkpoint/).")],
+        out: Annotated[Path, typer.Option(help="Model folder to write (e.g. src/adcraft/models/default).")],
+        model_id: Annotated[str, typer.Option(help="Name recorded in config.json and manifests.")],
+        half: Annotated[bool, typer.Option(help="Store weights as float16 (half the size).")] = True,
     ) -> None:
         """Export a checkpoint's EMA weights as a shippable model (config.json + model.safetensors)."""
         from adcraft.diffusion.checkpoint import export_model

@@ -33,8 +33,8 @@ class ScheduleConfig:
 
 
 def _common(config: ScheduleConfig) -> dict:
-    return dict(num_train_timesteps=config.num_train_timesteps, beta_schedule=config.beta_schedule,
-                prediction_type=config.prediction_type)
+    return {"num_train_timesteps": config.num_train_timesteps, "beta_schedule": config.beta_schedule,
+            "prediction_type": config.prediction_type}
 
 
 def make_train_scheduler(config: ScheduleConfig):
