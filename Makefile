@@ -22,8 +22,8 @@ install-dev: install
 demo: install    # the main job: creatives in every placement for the sample product, with the shipped model
 	$(VENV)/bin/adcraft generate --product examples/products/dress.yaml --out out/creatives
 
-test: install-dev    # pytest exit code 5 (nothing collected) fails loudly
-	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+test: install-dev    # pytest exit code 5 (nothing collected) fails loudly; a native crash prints every thread's stack
+	PYTHONFAULTHANDLER=1 $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: install-dev
