@@ -51,4 +51,5 @@ def test_generate_sample_product_with_shipped_model(tmp_path, pipe, capsys):
         assert exc.code in (0, None)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert "pass" in capsys.readouterr().out
-    assert manifest["visual"]["model"]["id"] == "adcraft-base-v1"
+    shipped = json.loads((MODELS_DIR / "default" / "config.json").read_text())
+    assert manifest["visual"]["model"]["id"] == shipped["model_id"] == pipe.model_id

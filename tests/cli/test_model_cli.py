@@ -37,8 +37,10 @@ def test_train_then_sample_then_finetune(tiny_run, tiny_dataset, tmp_path, capsy
     code, stdout, _ = run_cli(["finetune", "--from", str(tiny_run), "--data", str(tiny_dataset), "--out",
                                str(tmp_path / "ft"), "--steps", "2"], capsys)
     assert code == 0 and (tmp_path / "ft" / "checkpoint" / "model.safetensors").is_file()
+    assert (tiny_run / "vocabulary.json").is_file()  # every training checkpoint carries its concept labels
     code, stdout, _ = run_cli(["export", str(tiny_run), "--out", str(tmp_path / "shipped"), "--model-id", "t1"], capsys)
     assert code == 0 and "exported t1" in stdout
+    assert (tmp_path / "shipped" / "vocabulary.json").read_text() == (tiny_run / "vocabulary.json").read_text()
     assert {v.dtype for v in load_file(str(tmp_path / "shipped" / "model.safetensors")).values()} == {torch.float16}
     shipped, config = load_unet(tmp_path / "shipped")
     ema, _ = load_unet(tiny_run, use_ema=True)

@@ -192,3 +192,18 @@ def test_pipeline_can_return_the_raw_mask(pipe):
     raw = pipe(["laptop"], num_steps=2, clean=False)[0]
     cleaned = pipe(["laptop"], num_steps=2)[0]
     assert np.asarray(cleaned)[..., 3].sum() <= np.asarray(raw)[..., 3].sum()
+
+
+def test_grounding_reads_a_known_title_as_its_training_caption(encoder):
+    from adcraft.text.grounding import Vocabulary, VocabularyEntry
+
+    plain = TextToImagePipeline.tiny_random(seed=0, encoder=encoder)
+    grounded = TextToImagePipeline.tiny_random(seed=0, encoder=encoder)
+    grounded.vocabulary = Vocabulary([VocabularyEntry("dress", "连衣裙", "dress")])
+    title = "2026夏季新款法式红色碎花连衣裙女收腰显瘦"
+    assert [g.caption for g in grounded.ground_prompts([title, "blue mug"])] == ["红色连衣裙", "blue mug"]
+    same = grounded([title], num_steps=2)[0], plain(["红色连衣裙"], num_steps=2)[0]
+    assert np.array_equal(np.asarray(same[0]), np.asarray(same[1]))
+    raw = grounded([title], num_steps=2, ground=False)[0]  # the switch turns it off
+    assert np.array_equal(np.asarray(raw), np.asarray(plain([title], num_steps=2)[0]))
+    assert not np.array_equal(np.asarray(raw), np.asarray(same[0]))

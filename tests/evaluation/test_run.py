@@ -19,8 +19,13 @@ PROMPTS = [
 @pytest.fixture(scope="module")
 def pipe():
     from adcraft.diffusion.pipeline import TextToImagePipeline
+    from adcraft.text.grounding import Vocabulary, VocabularyEntry
 
-    return TextToImagePipeline.tiny_random(seed=0)
+    pipe = TextToImagePipeline.tiny_random(seed=0)
+    # "tent" is deliberately filed under the wrong concept: grounding's accuracy is reported, not assumed
+    pipe.vocabulary = Vocabulary([VocabularyEntry("c1", "球", "ball"), VocabularyEntry("c2", "盒子", "box"),
+                                  VocabularyEntry("c4", "帐篷", "tent")])
+    return pipe
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +39,13 @@ def test_run_generates_seeds_per_prompt(result):
     size = result.images[0][0].size
     assert result.images[0][0].mode == "RGBA" and size[0] == size[1] >= 16
     assert result.summary["metrics"]["generated"]["images"] == 8
+
+
+def test_grounded_prompts_and_their_accuracy_are_reported(result):
+    assert result.summary["grounding"] == {"matched": 3, "correct": 2}
+    read = {p["prompt"]: p["model_read"] for p in result.summary["per_prompt"]}
+    assert read == {"Kids Red Bouncy Ball": "red ball", "蓝色收纳盒子大号": "蓝色盒子",
+                    "Outdoor Camping Tent 2 Person": "tent", "实木登山棍子": "实木登山棍子"}
 
 
 def test_real_images_score_at_the_ceiling_and_random_concepts_at_the_floor(result):

@@ -31,6 +31,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed of the first image; image i uses seed + i.")] = 0,
         sampler: Annotated[str, typer.Option(help="dpm++ or ddim.")] = "dpm++",
         upscale: Annotated[bool, typer.Option(help="Upscale 64 -> 256 px with Real-ESRGAN.")] = True,
+        ground: Annotated[bool, typer.Option(help="Read titles that name a known product as its training "
+                                                  "caption (e.g. '红色连衣裙').")] = True,
     ) -> None:
         """Generate product visuals (RGBA PNG) from product text."""
         from rich.progress import Progress
@@ -47,7 +49,7 @@ def register(app: typer.Typer) -> None:
         pipe = TextToImagePipeline.from_pretrained(model)
         with Progress(transient=True) as progress:
             task = progress.add_task("sampling", total=None)
-            images = pipe(texts, num_steps=steps, guidance_scale=guidance, seed=seed, sampler=sampler,
+            images = pipe(texts, num_steps=steps, guidance_scale=guidance, seed=seed, sampler=sampler, ground=ground,
                           callback=lambda done, total: progress.update(task, completed=done, total=total))
         out.mkdir(parents=True, exist_ok=True)
         if upscale:
@@ -60,12 +62,14 @@ def register(app: typer.Typer) -> None:
         from adcraft.evaluation.concepts import shipped_index
 
         report = shipped_index().familiarity(texts)
+        read = [g.caption for g in pipe.ground_prompts(texts)] if ground else texts
         (out / "prompts.json").write_text(json.dumps(
-            [{"file": f"sample_{i:02d}.png", **dataclasses.asdict(f)} for i, f in enumerate(report)],
-            ensure_ascii=False, indent=2), encoding="utf-8")
-        for i, f in enumerate(report):
+            [{"file": f"sample_{i:02d}.png", **dataclasses.asdict(f), "model_read": r}
+             for i, (f, r) in enumerate(zip(report, read, strict=True))], ensure_ascii=False, indent=2), encoding="utf-8")
+        for i, (f, r) in enumerate(zip(report, read, strict=True)):
             label, sim = f.nearest[0]
-            typer.echo(f"{out / f'sample_{i:02d}.png'}\t{f.prompt}\tnearest: {label} ({sim:.3f})")
+            as_read = f"\tread as: {r}" if r != f.prompt else ""
+            typer.echo(f"{out / f'sample_{i:02d}.png'}\t{f.prompt}\tnearest: {label} ({sim:.3f}){as_read}")
             if warning := f.warning():
                 typer.echo(f"warning: {warning}", err=True)
 
@@ -111,11 +115,16 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option(help="Model folder to write (e.g. src/adcraft/models/default).")],
         model_id: Annotated[str, typer.Option(help="Name recorded in config.json and manifests.")],
         half: Annotated[bool, typer.Option(help="Store weights as float16 (half the size).")] = True,
+        data: Annotated[Path | None, typer.Option(help="Dataset whose concept labels ground prompts; default: "
+                                                       "the checkpoint's own vocabulary.json")] = None,
     ) -> None:
         """Export a checkpoint's EMA weights as a shippable model (config.json + model.safetensors)."""
+        from adcraft.data.dataset import read_dataset
         from adcraft.diffusion.checkpoint import export_model
+        from adcraft.text.grounding import Vocabulary
 
-        path = export_model(checkpoint, out, model_id, half=half)
+        vocabulary = Vocabulary.from_records(read_dataset(data)) if data is not None else None
+        path = export_model(checkpoint, out, model_id, half=half, vocabulary=vocabulary)
         typer.echo(f"exported {model_id} to {path}")
 
 

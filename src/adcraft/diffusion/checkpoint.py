@@ -14,6 +14,7 @@ from safetensors.torch import load_file, save_file
 from adcraft.diffusion.schedule import ScheduleConfig
 from adcraft.diffusion.unet import ConditionalUNet, UNetConfig
 from adcraft.errors import CheckpointError, ConfigError
+from adcraft.text.grounding import VOCABULARY_FILE, Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +121,18 @@ def encoder_info(encoder) -> dict:
 
 
 def export_model(checkpoint: str | os.PathLike, out: str | os.PathLike, model_id: str,
-                 half: bool = True) -> Path:
-    """Write a training checkpoint's EMA weights as a shippable model folder (fp16 by default)."""
+                 half: bool = True, vocabulary: Vocabulary | None = None) -> Path:
+    """Write a training checkpoint's EMA weights as a shippable model folder (fp16 by default), with the
+    checkpoint's vocabulary (or `vocabulary`, for checkpoints saved before vocabularies existed)."""
     model, config = load_unet(checkpoint, use_ema=True)
+    vocabulary = vocabulary or Vocabulary.load(resolve_checkpoint(checkpoint))
     extra = {k: v for k, v in config.items() if k not in {"format", "unet", "schedule", "encoder"}}
     extra["model_id"] = model_id
     extra.setdefault("training", {}).pop("config", None)  # the run's train_config.json keeps it
-    return save_checkpoint(out, model, ScheduleConfig(**config["schedule"]), config["encoder"], extra=extra,
+    path = save_checkpoint(out, model, ScheduleConfig(**config["schedule"]), config["encoder"], extra=extra,
                            dtype=torch.float16 if half else torch.float32)
+    if vocabulary is not None:
+        vocabulary.save(path)
+    else:
+        (path / VOCABULARY_FILE).unlink(missing_ok=True)  # never leave a stale one from an earlier export
+    return path

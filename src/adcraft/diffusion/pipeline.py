@@ -9,12 +9,13 @@ from collections.abc import Callable, Sequence
 import torch
 from PIL import Image
 
-from adcraft.diffusion.checkpoint import encoder_info, load_unet
+from adcraft.diffusion.checkpoint import encoder_info, load_unet, resolve_checkpoint
 from adcraft.diffusion.image import clean_alpha, tensor_to_rgba
 from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, make_sampler
 from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet
 from adcraft.errors import InvalidInputError
 from adcraft.text.encoder import TextEncoder, check_texts, load_encoder
+from adcraft.text.grounding import Grounding, Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,9 @@ class TextToImagePipeline:
     """Product text -> RGBA product visuals: encode, sample with CFG, postprocess."""
 
     def __init__(self, unet: ConditionalUNet, encoder: TextEncoder, schedule: ScheduleConfig,
-                 device: str | torch.device = "cpu", model_id: str = "") -> None:
+                 device: str | torch.device = "cpu", model_id: str = "", vocabulary: Vocabulary | None = None) -> None:
         self.unet = unet.to(device).eval()
+        self.vocabulary = vocabulary  # the training data's concept labels, for grounding prompts
         self.encoder = encoder
         self.schedule = schedule
         self.device = torch.device(device)
@@ -41,7 +43,8 @@ class TextToImagePipeline:
         """Load a shipped model by name ('default') or a checkpoint directory."""
         encoder = encoder or load_encoder()
         unet, config = load_unet(name_or_path, encoder=encoder_info(encoder), use_ema=use_ema, device=device)
-        return cls(unet, encoder, ScheduleConfig(**config["schedule"]), device, str(config.get("model_id", name_or_path)))
+        return cls(unet, encoder, ScheduleConfig(**config["schedule"]), device, str(config.get("model_id", name_or_path)),
+                   vocabulary=Vocabulary.load(resolve_checkpoint(name_or_path)))
 
     @classmethod
     def tiny_random(cls, seed: int = 0, encoder: TextEncoder | None = None) -> TextToImagePipeline:
@@ -56,17 +59,20 @@ class TextToImagePipeline:
     def __call__(self, prompts: Sequence[str], num_steps: int = DEFAULT_STEPS,
                  guidance_scale: float = DEFAULT_GUIDANCE, seed: int = 0, batch_size: int = 16,
                  sampler: str | None = None, callback: ProgressCallback | None = None,
-                 clean: bool = True) -> list[Image.Image]:
+                 clean: bool = True, ground: bool = True) -> list[Image.Image]:
         """Generate one RGBA image per prompt; image i uses noise seeded by seed + i.
 
         With `clean`, the mask is cleaned of isolated speckles (clean_alpha); colour is untouched.
+        With `ground`, prompts that name a concept of the model's vocabulary are read as a training-style
+        caption (adcraft.text.grounding; see `ground_prompts`).
         """
         check_sampling_args(num_steps, guidance_scale)
         if not 1 <= batch_size <= MAX_BATCH:
             raise InvalidInputError(f"batch_size {batch_size} must be between 1 and {MAX_BATCH}")
-        # 1. encode prompt
+        # 1. encode prompt (grounded in the training captions' style)
         prompts = check_texts(prompts)
-        z = torch.from_numpy(self.encoder.encode(prompts)).to(self.device)  # (N, D)
+        texts = [g.caption for g in self.ground_prompts(prompts)] if ground else prompts
+        z = torch.from_numpy(self.encoder.encode(texts)).to(self.device)  # (N, D)
         # 2. prepare noise, one generator per image so results do not depend on batching
         size = self.unet.config.sample_size
         noise = torch.stack([torch.randn(self.unet.config.in_channels, size, size,
@@ -80,6 +86,13 @@ class TextToImagePipeline:
             # 4. postprocess
             images.extend(clean_alpha(tensor_to_rgba(xi)) if clean else tensor_to_rgba(xi) for xi in x)
         return images
+
+    def ground_prompts(self, prompts: Sequence[str]) -> list[Grounding]:
+        """What the model reads for each prompt; prompts pass unchanged when the model has no vocabulary."""
+        prompts = check_texts(prompts)
+        if self.vocabulary is None:
+            return [Grounding(p, p, None, None, None) for p in prompts]
+        return [self.vocabulary.ground(p) for p in prompts]
 
     def denoise(self, x: torch.Tensor, z: torch.Tensor, num_steps: int, guidance_scale: float,
                 sampler: str | None = None, callback: ProgressCallback | None = None,

@@ -21,6 +21,7 @@ def register_eval(app: typer.Typer) -> None:
         seeds: Annotated[int, typer.Option(help="Images per prompt (2-64), for diversity.")] = 4,
         steps: Annotated[int, typer.Option(help="Sampler steps.")] = 20,
         guidance: Annotated[float, typer.Option(help="Classifier-free guidance scale.")] = 3.0,
+        ground: Annotated[bool, typer.Option(help="Read titles naming a known product as its training caption.")] = True,
         out: Annotated[Path, typer.Option(help="Folder for results.json and grid.png.")] = Path("out/eval"),
         data: Annotated[Path, typer.Option(help="Dataset for the real-image ceiling and random floor.")] = DEFAULT_DATA,
         evaluator: Annotated[str, typer.Option(help="Evaluator directory; default: the shipped one.")] = "default",
@@ -39,7 +40,7 @@ def register_eval(app: typer.Typer) -> None:
         from adcraft.evaluation.run import EvalConfig, run_eval
 
         console = Console()
-        cfg = EvalConfig(seeds=seeds, steps=steps, guidance=guidance, batch_size=batch_size)
+        cfg = EvalConfig(seeds=seeds, steps=steps, guidance=guidance, batch_size=batch_size, ground=ground)
         items = load_prompts(prompts)
         if limit is not None:
             if limit < 1:
@@ -116,6 +117,9 @@ def eval_table(summary: dict):
     ev = summary.get("evaluator") or {}
     caption = (f"{summary['prompts']} prompts x {summary['config']['seeds']} seeds; evaluator held-out top-1 "
                f"{ev.get('top1', float('nan')):.3f} / top-5 {ev.get('top5', float('nan')):.3f} on real images")
+    if grounding := summary.get("grounding"):
+        caption += (f"; {grounding['matched']} prompts read as a training caption "
+                    f"({grounding['correct']} of them of the right concept)")
     table = Table(title=f"adcraft eval: {summary['model']}", caption=caption)
     for col in ("metric", "model", "real (ceiling)", "random concept (floor)", "target"):
         table.add_column(col, justify="left" if col == "metric" else "right")

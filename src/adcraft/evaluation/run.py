@@ -41,6 +41,7 @@ class EvalConfig:
     batch_size: int = 32  # images per UNet batch
     seed: int = 0  # base noise seed; also seeds the real views and random-concept draws
     collapse_rmse: float = M.COLLAPSE_RMSE  # seeds closer than this (pixel RMSE) count as collapsed
+    ground: bool = True  # titles that name a known concept are read as training captions (as in production)
 
     def __post_init__(self) -> None:
         if not 2 <= self.seeds <= 64:
@@ -54,7 +55,7 @@ def generate(pipe, prompts: list[EvalPrompt], cfg: EvalConfig,
     per_seed = []
     for s in range(cfg.seeds):
         cb = None if progress is None else (lambda done, total, s=s: progress(s * total + done, cfg.seeds * total))
-        per_seed.append(pipe(texts, num_steps=cfg.steps, guidance_scale=cfg.guidance,
+        per_seed.append(pipe(texts, num_steps=cfg.steps, guidance_scale=cfg.guidance, ground=cfg.ground,
                              seed=cfg.seed + s * SEED_STRIDE, batch_size=cfg.batch_size, callback=cb))
     return [[per_seed[s][p] for s in range(cfg.seeds)] for p in range(len(prompts))]
 
@@ -183,9 +184,15 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     metrics, per_prompt = {}, {}
     for name, images in conditions.items():
         metrics[name], per_prompt[name] = score(images, prompts, evaluator, cfg, ref_feats)
+    read = pipe.ground_prompts([p.prompt for p in prompts]) if cfg.ground else []
+    by_prompt = {g.prompt: g for g in read}
+    for row in per_prompt["generated"]:
+        row["model_read"] = by_prompt[row["prompt"]].caption if read else row["prompt"]
+    matched = [(g, p) for g, p in zip(read, prompts) if g.concept is not None]
     summary = {"model": getattr(pipe, "model_id", ""), "config": asdict(cfg), "prompts": len(prompts),
                "data": str(data) if data is not None else None, "evaluator": evaluator.info.get("report", {}),
                "targets": TARGETS, "metrics": metrics,
+               "grounding": {"matched": len(matched), "correct": sum(g.concept == p.concept for g, p in matched)},
                "collapsed": [p["prompt"] for p in per_prompt["generated"] if p["collapsed"]],
                "per_prompt": per_prompt["generated"]}
     return EvalResult(summary, generated, prompts)

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import torch
 
+from adcraft.data.dataset import read_dataset
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, save_checkpoint
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.diffusion.unet import ConditionalUNet, standardized_copy
 from adcraft.text.encoder import load_encoder
+from adcraft.text.grounding import Vocabulary
 from adcraft.training.config import TrainConfig, save_train_config
 from adcraft.training.data import load_tensor_dataset
 from adcraft.training.ema import EMA
@@ -59,6 +61,7 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     out.mkdir(parents=True, exist_ok=True)
     encoder = encoder or load_encoder(config.encoder)
     data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder)
+    vocabulary = Vocabulary.from_records(read_dataset(config.data_dir))  # saved with every checkpoint
     torch.manual_seed(config.seed)
     unet_config = type(config.unet)(**{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim})
     mean, std = data.embeddings.mean(0), data.embeddings.std(0)  # (D,) each: the captions' statistics
@@ -123,12 +126,13 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
             write_sample_grid(model, ema, encoder, config, out / "samples" / f"step_{step:06d}.png")
         if step % config.ckpt_every == 0 or step == config.steps:
             save_training_checkpoint(out / CHECKPOINT_DIR, model, ema, optimizer, generator, encoder, config,
-                                     step, elapsed, data.fingerprint)
+                                     step, elapsed, data.fingerprint, vocabulary)
     return TrainResult(out / CHECKPOINT_DIR, step, loss, elapsed)
 
 
 def save_training_checkpoint(directory: Path, model: ConditionalUNet, ema: EMA, optimizer, generator,
-                             encoder, config: TrainConfig, step: int, elapsed: float, fingerprint: str) -> None:
+                             encoder, config: TrainConfig, step: int, elapsed: float, fingerprint: str,
+                             vocabulary: Vocabulary | None = None) -> None:
     """Model + EMA weights (loadable by the pipeline) and the exact-resume state, in one folder."""
     extra = {"model_id": f"{Path(config.out_dir).name}-step{step}",
              "data": {"dir": str(config.data_dir), "fingerprint": fingerprint},
@@ -136,6 +140,8 @@ def save_training_checkpoint(directory: Path, model: ConditionalUNet, ema: EMA, 
                           "config": config.to_dict()}}
     save_checkpoint(directory, model, config.schedule, encoder_info(encoder), extra=extra, ema=ema.shadow)
     save_train_state(directory, step, optimizer, ema.shadow, generator, {"wall_time_s": elapsed})
+    if vocabulary is not None:
+        vocabulary.save(directory)
 
 
 def write_sample_grid(model: ConditionalUNet, ema: EMA, encoder, config: TrainConfig, path: Path) -> None:

@@ -1,0 +1,128 @@
+"""Prompt grounding: rewrite a shop title to the caption style the model was trained on, when it names a
+product the model knows.
+
+Shop titles ("2026夏季新款法式碎花连衣裙女收腰显瘦") are long and full of words the training captions
+never had, and a small text encoder's embedding of such a title lands far from the captions of its
+product ("连衣裙", "红色连衣裙"). The training data's own concept labels are a much sharper signal:
+when a label occurs in the title, the model is conditioned on "{colour}{label}" in the title's language
+instead. A title that names no known label is passed through unchanged, so the nearest-concept report
+still says how far it is from anything the model knows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from adcraft.errors import CheckpointError
+from adcraft.text.attributes import detect_language
+from adcraft.text.colors import color_words, find_color
+
+VOCABULARY_FILE = "vocabulary.json"  # beside a checkpoint's config.json
+MIN_ZH_LABEL = 2  # one-character zh labels (糖, 茶 …) occur inside too many unrelated words
+MIN_EN_LABEL = 3  # "tie"/"hat" still count; shorter English labels are too ambiguous
+
+
+@dataclass(frozen=True)
+class VocabularyEntry:
+    """One concept the model was trained on, with its zh and en labels."""
+
+    concept: str  # the dataset's concept id
+    label_zh: str  # e.g. "连衣裙"
+    label_en: str  # e.g. "dress"
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What the model is conditioned on for one prompt, and why."""
+
+    prompt: str  # the text as given
+    caption: str  # the text the model reads: a training-style caption, or the prompt itself
+    concept: str | None  # the matched concept id; None when no label occurs in the prompt
+    term: str | None  # the label found in the prompt
+    color: str | None  # the colour family named in the prompt, kept in the caption
+
+    def to_json(self) -> dict:
+        """JSON form (for prompts.json and API responses)."""
+        return asdict(self)
+
+
+def _en_pattern(label: str) -> re.Pattern:
+    # a whole word or phrase, with a plain plural ("dresses", "shoes"); case-insensitive
+    return re.compile(r"(?<![a-z])" + re.escape(label) + r"(?:s|es)?(?![a-z])", re.IGNORECASE)
+
+
+class Vocabulary:
+    """The concept labels of a model's training data, matched against prompts."""
+
+    def __init__(self, entries: Iterable[VocabularyEntry]) -> None:
+        self.entries = list(entries)
+        self._terms: list[tuple[str, re.Pattern | None, VocabularyEntry]] = []
+        for e in self.entries:
+            if len(e.label_zh) >= MIN_ZH_LABEL:
+                self._terms.append((e.label_zh, None, e))
+            if len(e.label_en) >= MIN_EN_LABEL:
+                self._terms.append((e.label_en, _en_pattern(e.label_en), e))
+
+    @classmethod
+    def from_records(cls, records: Iterable) -> Vocabulary:
+        """One entry per concept of dataset records (objects with concept, label_zh and label_en)."""
+        seen: dict[str, VocabularyEntry] = {}
+        for r in records:
+            if r.concept and r.concept not in seen and (r.label_zh or r.label_en):
+                seen[r.concept] = VocabularyEntry(r.concept, r.label_zh, r.label_en)
+        return cls(seen.values())
+
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write vocabulary.json into a model folder (atomically: a reader never sees half a file)."""
+        path = Path(directory) / VOCABULARY_FILE
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps({"concepts": [asdict(e) for e in self.entries]}, ensure_ascii=False, indent=1),
+                       encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> Vocabulary | None:
+        """The vocabulary saved in a model folder; None when the folder has none."""
+        path = Path(directory) / VOCABULARY_FILE
+        if not path.is_file():
+            return None
+        try:
+            return cls(VocabularyEntry(**e) for e in json.loads(path.read_text(encoding="utf-8"))["concepts"])
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+            raise CheckpointError(f"{path} is not a valid vocabulary ({exc})") from exc
+
+    def match(self, text: str) -> tuple[VocabularyEntry, str] | None:
+        """The concept whose label occurs in text: the longest label, then the last one (the head noun of a
+        title usually comes last: "碎花连衣裙女", "Oxford Dress Shoes"); None when no label occurs."""
+        best: tuple[tuple[int, int], VocabularyEntry, str] | None = None
+        for term, pattern, entry in self._terms:
+            if pattern is None:
+                pos = text.rfind(term)
+            else:
+                hits = list(pattern.finditer(text))
+                pos = hits[-1].start() if hits else -1
+            if pos >= 0 and (best is None or (len(term), pos) > best[0]):
+                best = ((len(term), pos), entry, term)
+        return None if best is None else (best[1], best[2])
+
+    def ground(self, prompt: str) -> Grounding:
+        """The caption the model should read for prompt (see the module docstring)."""
+        found = self.match(prompt)
+        if found is None:
+            return Grounding(prompt, prompt, None, None, None)
+        entry, term = found
+        color = find_color(prompt)
+        zh = detect_language(prompt) == "zh"
+        label = (entry.label_zh or entry.label_en) if zh else (entry.label_en or entry.label_zh)
+        if color is None or find_color(label) is not None:  # "red apple" already names its colour
+            caption = label
+        else:
+            zh_word, en_word = color_words(color)
+            caption = f"{zh_word}{label}" if zh else f"{en_word} {label}"
+        return Grounding(prompt, caption, entry.concept, term, color)
