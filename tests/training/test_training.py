@@ -103,6 +103,8 @@ def test_learning_rate_warms_up_then_decays():
     assert lr_at(99, cfg) == pytest.approx(1e-3)
     assert lr_at(550, cfg) == pytest.approx(0.55e-3, rel=1e-3)
     assert lr_at(1000, cfg) == pytest.approx(1e-4)
+    longer = build_config({"steps": 550, "lr_decay_steps": 1000, "warmup_steps": 100, "lr": 1e-3, "min_lr_ratio": 0.1})
+    assert lr_at(550, longer) == pytest.approx(lr_at(550, cfg))  # a run cut short of its schedule
 
 
 @pytest.mark.parametrize("overrides, message", [

@@ -37,6 +37,7 @@ class TrainConfig:
     lr: float = 3e-4  # peak AdamW learning rate
     warmup_steps: int = 300  # linear warm-up, then cosine decay
     min_lr_ratio: float = 0.1  # cosine decays to lr * this
+    lr_decay_steps: int = 0  # the cosine runs over this many steps; 0 = `steps` (nanoGPT's lr_decay_iters)
     weight_decay: float = 0.01  # AdamW weight decay
     adam_betas: tuple[float, float] = (0.9, 0.99)  # AdamW betas
     grad_clip: float = 1.0  # max global gradient norm

@@ -44,10 +44,11 @@ class TrainResult:
 
 
 def lr_at(step: int, config: TrainConfig) -> float:
-    """Linear warm-up to config.lr, then cosine decay to lr * min_lr_ratio."""
+    """Linear warm-up to config.lr, then cosine decay to lr * min_lr_ratio over lr_decay_steps (or steps)."""
     if step < config.warmup_steps:
         return config.lr * (step + 1) / config.warmup_steps
-    progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+    decay_steps = config.lr_decay_steps or config.steps
+    progress = (step - config.warmup_steps) / max(1, decay_steps - config.warmup_steps)
     cosine = 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
     return config.lr * (config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine)
 
