@@ -34,15 +34,17 @@ def test_all_placements_from_a_photo_pass_qa_and_write_a_manifest(tmp_path, shoe
 
 def test_generated_visual_records_model_seed_and_prompt(tmp_path, zh_copy):
     from adcraft.diffusion.pipeline import TextToImagePipeline
+    from adcraft.text.grounding import Vocabulary, VocabularyEntry
 
     pipeline = TextToImagePipeline.tiny_random(seed=0)
+    pipeline.vocabulary = Vocabulary([VocabularyEntry("1f457", "连衣裙", "dress")])
     product = Product(title="法式碎花连衣裙", description="红色雪纺", price=199, original_price=299)
     creatives = generate_creatives(product, "800x800", out_dir=tmp_path, pipeline=pipeline, seed=7,
                                    copy=zh_copy, num_steps=2, formats=("jpeg",))
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     visual = manifest["visual"]
     assert visual["kind"] == "generated" and visual["seed"] == 7 and visual["steps"] == 2
-    assert "法式碎花连衣裙" in visual["prompt"]
+    assert "法式碎花连衣裙" in visual["prompt"] and visual["model_read"] == "红色连衣裙"
     assert visual["model"]["id"] == "tiny-random-0" and len(visual["model"]["sha256"]) == 64
     assert visual["model"]["encoder"]["dim"] == 384
     assert creatives[0].files[0].suffix == ".jpg"

@@ -150,7 +150,8 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
         encoder = pipeline.encoder
         model = {"id": pipeline.model_id, "sha256": _model_hash(pipeline),
                  "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim}}
-        source = {"kind": "generated", "prompt": prompt, "seed": seed, "steps": num_steps, "model": model}
+        source = {"kind": "generated", "prompt": prompt, "seed": seed, "steps": num_steps, "model": model,
+                  "model_read": pipeline.ground_prompts([prompt])[0].caption}  # the caption grounding chose
     visual_seconds = time.perf_counter() - t0
     chosen = resolve_palette(palette if palette is not None else
                              (product.brand_colors or segment_palette or None))
