@@ -135,7 +135,9 @@ def standardized_copy(model: ConditionalUNet, mean: torch.Tensor, std: torch.Ten
         return model
     config = UNetConfig.from_dict({**model.config.to_dict(), "cond_standardize": True})
     out = ConditionalUNet(config)
-    out.load_state_dict(model.state_dict(), strict=False)  # everything but the two new buffers
+    missing, unexpected = out.load_state_dict(model.state_dict(), strict=False)
+    if sorted(missing) != ["cond_mean", "cond_std"] or unexpected:  # only the two new buffers may differ
+        raise ConfigError(f"standardized_copy: unexpected state differences {missing + unexpected}")
     out.set_condition_stats(mean, std)
     with torch.no_grad():
         out.null_cond.copy_(model.null_cond)
