@@ -193,7 +193,7 @@ def train_evaluator(data: str | Path, cfg: EvaluatorTrainConfig | None = None, o
             opt.step()
             sched.step()
         if progress is not None:
-            progress(epoch, cfg.epochs, float(loss))
+            progress(epoch, cfg.epochs, loss.item())
         if time.monotonic() - t0 > cfg.max_seconds:
             logger.warning("evaluator training stopped after %d/%d epochs (max_seconds=%s)", epoch, cfg.epochs,
                            cfg.max_seconds)
