@@ -1,3 +1,6 @@
+import dataclasses
+import json
+
 import pytest
 
 from adcraft.errors import CheckpointError, InvalidInputError
@@ -22,8 +25,6 @@ CONCEPTS = [
 def index(tmp_path_factory):
     encoder = load_encoder()
     directory = tmp_path_factory.mktemp("evaluator")
-    import json
-
     (directory / "concepts.json").write_text(json.dumps(CONCEPTS, ensure_ascii=False), encoding="utf-8")
     save_concept_embeddings(directory, build_concept_embeddings(CONCEPTS, encoder), encoder)
     return ConceptIndex.load(directory, encoder)
@@ -58,6 +59,30 @@ def test_nearest_refuses_bad_k_and_empty_prompt(index):
 def test_load_refuses_a_directory_without_index(tmp_path):
     with pytest.raises(CheckpointError):
         ConceptIndex.load(tmp_path, encoder=object())
+
+
+@dataclasses.dataclass
+class OtherEncoder:
+    """Stands in for another text model: only its name and dimension are read before encoding."""
+
+    name: str = "another-encoder"
+    dim: int = 384
+
+
+def test_index_refuses_an_encoder_it_was_not_embedded_with(index, tmp_path):
+    (tmp_path / "concepts.json").write_text(json.dumps(CONCEPTS), encoding="utf-8")
+    save_concept_embeddings(tmp_path, build_concept_embeddings(CONCEPTS, index.encoder), index.encoder)
+    with pytest.raises(CheckpointError, match="embedded with multilingual-e5-small, not another-encoder"):
+        ConceptIndex.load(tmp_path, encoder=OtherEncoder(dim=index.encoder.dim))
+
+
+def test_index_for_reuses_a_matching_encoder_and_falls_back_otherwise():
+    from adcraft.evaluation.concepts import index_for, shipped_index
+
+    encoder = load_encoder()
+    assert index_for(encoder).encoder is encoder
+    assert index_for(OtherEncoder()) is shipped_index()
+    assert index_for(OtherEncoder(name=encoder.name, dim=64)) is shipped_index()  # another dimension
 
 
 def test_concept_label_falls_back_to_id():

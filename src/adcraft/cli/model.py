@@ -47,9 +47,10 @@ def register(app: typer.Typer) -> None:
         if sampler not in SAMPLERS:
             raise InvalidInputError(f"sampler {sampler!r} must be one of {list(SAMPLERS)}")
         pipe = TextToImagePipeline.from_pretrained(model)
+        read = [g.caption for g in pipe.ground_prompts(texts, ground)]
         with Progress(transient=True) as progress:
             task = progress.add_task("sampling", total=None)
-            images = pipe(texts, num_steps=steps, guidance_scale=guidance, seed=seed, sampler=sampler, ground=ground,
+            images = pipe(read, num_steps=steps, guidance_scale=guidance, seed=seed, sampler=sampler, ground=False,
                           callback=lambda done, total: progress.update(task, completed=done, total=total))
         out.mkdir(parents=True, exist_ok=True)
         if upscale:
@@ -59,10 +60,9 @@ def register(app: typer.Typer) -> None:
         for i, img in enumerate(images):
             img.save(out / f"sample_{i:02d}.png")
         make_grid(images, cols=min(4, len(images)), scale=1).save(out / "grid.png")
-        from adcraft.evaluation.concepts import shipped_index
+        from adcraft.evaluation.concepts import index_for
 
-        report = shipped_index().familiarity(texts)
-        read = [g.caption for g in pipe.ground_prompts(texts)] if ground else texts
+        report = index_for(pipe.encoder).familiarity(texts)
         (out / "prompts.json").write_text(json.dumps(
             [{"file": f"sample_{i:02d}.png", **dataclasses.asdict(f), "model_read": r}
              for i, (f, r) in enumerate(zip(report, read, strict=True))], ensure_ascii=False, indent=2), encoding="utf-8")

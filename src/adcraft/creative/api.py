@@ -85,11 +85,12 @@ def _model_hash(pipeline: Any) -> str:
     return digest.hexdigest()
 
 
-def make_visual(product: Product, pipeline: Any, seed: int, prompt: str, num_steps: int) -> Image.Image:
-    """Generate the product visual with the pipeline and upscale it (Real-ESRGAN, Lanczos fallback)."""
+def make_visual(product: Product, pipeline: Any, seed: int, caption: str, num_steps: int) -> Image.Image:
+    """Generate the product visual from the caption the model reads (already grounded) and upscale it
+    (Real-ESRGAN, Lanczos fallback)."""
     from adcraft.upscale import upscale
 
-    image = pipeline([prompt], num_steps=num_steps, seed=seed)[0]
+    image = pipeline([caption], num_steps=num_steps, seed=seed, ground=False)[0]
     return upscale(image, scale=VISUAL_UPSCALE)
 
 
@@ -146,12 +147,13 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
 
             pipeline = TextToImagePipeline.from_pretrained("default")
         prompt = visual_prompt(product, modifiers)
-        visual = make_visual(product, pipeline, seed, prompt, num_steps)
+        model_read = pipeline.ground_prompts([prompt])[0].caption  # the caption grounding chose
+        visual = make_visual(product, pipeline, seed, model_read, num_steps)
         encoder = pipeline.encoder
         model = {"id": pipeline.model_id, "sha256": _model_hash(pipeline),
                  "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim}}
         source = {"kind": "generated", "prompt": prompt, "seed": seed, "steps": num_steps, "model": model,
-                  "model_read": pipeline.ground_prompts([prompt])[0].caption}  # the caption grounding chose
+                  "model_read": model_read}
     visual_seconds = time.perf_counter() - t0
     chosen = resolve_palette(palette if palette is not None else
                              (product.brand_colors or segment_palette or None))

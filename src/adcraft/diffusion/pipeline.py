@@ -71,7 +71,7 @@ class TextToImagePipeline:
             raise InvalidInputError(f"batch_size {batch_size} must be between 1 and {MAX_BATCH}")
         # 1. encode prompt (grounded in the training captions' style)
         prompts = check_texts(prompts)
-        texts = [g.caption for g in self.ground_prompts(prompts)] if ground else prompts
+        texts = [g.caption for g in self.ground_prompts(prompts, ground)]
         z = torch.from_numpy(self.encoder.encode(texts)).to(self.device)  # (N, D)
         # 2. prepare noise, one generator per image so results do not depend on batching
         size = self.unet.config.sample_size
@@ -87,10 +87,13 @@ class TextToImagePipeline:
             images.extend(clean_alpha(tensor_to_rgba(xi)) if clean else tensor_to_rgba(xi) for xi in x)
         return images
 
-    def ground_prompts(self, prompts: Sequence[str]) -> list[Grounding]:
-        """What the model reads for each prompt; prompts pass unchanged when the model has no vocabulary."""
+    def ground_prompts(self, prompts: Sequence[str], ground: bool = True) -> list[Grounding]:
+        """What the model reads for each prompt; prompts pass unchanged without `ground` or a vocabulary.
+
+        Callers that report the reading ground once and generate from the captions with `ground=False`.
+        """
         prompts = check_texts(prompts)
-        if self.vocabulary is None:
+        if not ground or self.vocabulary is None:
             return [Grounding(p, p, None, None, None) for p in prompts]
         return [self.vocabulary.ground(p) for p in prompts]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load_file, save_file
 
 from adcraft.errors import CheckpointError, InvalidInputError
@@ -104,12 +104,17 @@ class ConceptIndex:
         try:
             concepts = json.loads((directory / CONCEPTS_FILE).read_text(encoding="utf-8"))
             tensors = load_file(str(directory / EMBEDDINGS_FILE))
+            with safe_open(str(directory / EMBEDDINGS_FILE), "np") as f:
+                made_by = (f.metadata() or {}).get("encoder_name")
         except (OSError, SafetensorError, json.JSONDecodeError) as exc:
             raise CheckpointError(f"no concept index in {str(directory)!r}: train the evaluator first ({exc})") from exc
         if encoder is None:
             from adcraft.text.encoder import load_encoder
 
             encoder = load_encoder()
+        elif made_by is not None and made_by != encoder.name:
+            raise CheckpointError(f"the concept index in {str(directory)!r} was embedded with {made_by}, "
+                                  f"not {encoder.name}")
         return cls(concepts, tensors["embeddings"], encoder)
 
     def nearest(self, prompts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
@@ -138,6 +143,15 @@ class ConceptIndex:
 @functools.lru_cache(maxsize=1)
 def shipped_index() -> ConceptIndex:
     return ConceptIndex.load()
+
+
+def index_for(encoder: TextEncoder) -> ConceptIndex:
+    """The shipped index on an encoder already loaded (a pipeline's), when the index was embedded with that
+    encoder; otherwise the shipped index with its own encoder."""
+    try:
+        return ConceptIndex.load(encoder=encoder)
+    except CheckpointError:
+        return shipped_index()
 
 
 def nearest_concepts(prompt: str, k: int = 3, index: ConceptIndex | None = None) -> list[tuple[str, float]]:

@@ -48,16 +48,15 @@ class EvalConfig:
             raise InvalidInputError(f"seeds {self.seeds} must be between 2 and 64 (diversity needs two)")
 
 
-def generate(pipe, prompts: list[EvalPrompt], cfg: EvalConfig,
+def generate(pipe, texts: list[str], cfg: EvalConfig,
              progress: ProgressCallback | None = None) -> list[list[Image.Image]]:
-    """images[p][s]: the pipeline's image for prompt p with seed s."""
-    texts = [p.prompt for p in prompts]
+    """images[p][s]: the pipeline's image for text p (as the model reads it: already grounded) with seed s."""
     per_seed = []
     for s in range(cfg.seeds):
         cb = None if progress is None else (lambda done, total, s=s: progress(s * total + done, cfg.seeds * total))
-        per_seed.append(pipe(texts, num_steps=cfg.steps, guidance_scale=cfg.guidance, ground=cfg.ground,
+        per_seed.append(pipe(texts, num_steps=cfg.steps, guidance_scale=cfg.guidance, ground=False,
                              seed=cfg.seed + s * SEED_STRIDE, batch_size=cfg.batch_size, callback=cb))
-    return [[per_seed[s][p] for s in range(cfg.seeds)] for p in range(len(prompts))]
+    return [[per_seed[s][p] for s in range(cfg.seeds)] for p in range(len(texts))]
 
 
 def reference_record(prompt: EvalPrompt, records: list[ImageRecord], heldout: set[str]) -> ImageRecord | None:
@@ -172,7 +171,8 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     cfg = cfg or EvalConfig()
     if not prompts:
         raise InvalidInputError("the prompt set is empty")
-    generated = generate(pipe, prompts, cfg, progress)
+    read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground)  # grounded once, for every seed
+    generated = generate(pipe, [g.caption for g in read], cfg, progress)
     conditions: dict[str, list] = {"generated": generated}
     ref_feats = None
     if data is not None:
@@ -184,11 +184,10 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     metrics, per_prompt = {}, {}
     for name, images in conditions.items():
         metrics[name], per_prompt[name] = score(images, prompts, evaluator, cfg, ref_feats)
-    read = pipe.ground_prompts([p.prompt for p in prompts]) if cfg.ground else []
-    by_prompt = {g.prompt: g for g in read}
+    caption = {g.prompt: g.caption for g in read}
     for row in per_prompt["generated"]:
-        row["model_read"] = by_prompt[row["prompt"]].caption if read else row["prompt"]
-    matched = [(g, p) for g, p in zip(read, prompts) if g.concept is not None]
+        row["model_read"] = caption[row["prompt"]]
+    matched = [(g, p) for g, p in zip(read, prompts, strict=True) if g.concept is not None]
     summary = {"model": getattr(pipe, "model_id", ""), "config": asdict(cfg), "prompts": len(prompts),
                "data": str(data) if data is not None else None, "evaluator": evaluator.info.get("report", {}),
                "targets": TARGETS, "metrics": metrics,
