@@ -16,7 +16,7 @@ import numpy as np
 from adcraft.diffusion.checkpoint import resolve_checkpoint
 from adcraft.evaluation.concepts import shipped_index
 from adcraft.evaluation.prompts import LANGS, load_prompts
-from adcraft.text.grounding import Vocabulary
+from adcraft.text.grounding import Vocabulary, grounding_counts
 
 
 def main() -> None:
@@ -27,15 +27,15 @@ def main() -> None:
     index = shipped_index()
     sims = index.encoder.encode([p.prompt for p in prompts]) @ index.embeddings.T  # (N, C)
     nearest = [index.concepts[j]["id"] for j in sims.argmax(axis=1)]
-    grounded = [vocabulary.ground(p.prompt).concept for p in prompts]
+    grounded = [vocabulary.ground(p.prompt) for p in prompts]
     print(f"{datetime.now(UTC):%Y-%m-%d}  {platform.processor() or platform.machine()}")
     for lang in LANGS:
         sel = [i for i, p in enumerate(prompts) if p.lang == lang]
-        matched = [i for i in sel if grounded[i] is not None]
-        right = sum(grounded[i] == prompts[i].concept for i in matched)
+        counts = grounding_counts([grounded[i] for i in sel], [prompts[i].concept for i in sel])
+        matched, right = counts["matched"], counts["correct"]
         near = np.mean([nearest[i] == prompts[i].concept for i in sel])
         print(f"{lang}: {len(sel)} titles; e5 nearest concept right {near:.1%}; grounding matched "
-              f"{len(matched)} ({len(matched) / len(sel):.1%}), {right} of them right ({right / max(1, len(matched)):.1%})")
+              f"{matched} ({matched / len(sel):.1%}), {right} of them right ({right / max(1, matched):.1%})")
 
 
 if __name__ == "__main__":

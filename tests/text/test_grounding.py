@@ -53,3 +53,13 @@ def test_from_records_keeps_one_entry_per_labelled_concept():
     records = [ImageRecord("a.png", ["x"], "dress", "dress", "连衣裙"), ImageRecord("b.png", ["x"], "dress", "dress", "连衣裙"),
                ImageRecord("c.png", ["x"], "", "", ""), ImageRecord("d.png", ["x"], "blob")]
     assert Vocabulary.from_records(records).entries == [VocabularyEntry("dress", "连衣裙", "dress")]
+
+
+def test_grounding_counts_matched_and_correct(vocab):
+    from adcraft.text.grounding import grounding_counts
+
+    titles = ["红色连衣裙女", "Men's Red Leather Oxford Dress Shoes", "asdfghjkl"]
+    counts = grounding_counts([vocab.ground(t) for t in titles], ["dress", "shoe", "dress"])
+    assert counts == {"matched": 2, "correct": 1}  # the oxford shoes are read as a dress; the last matches nothing
+    with pytest.raises(ValueError):
+        grounding_counts([vocab.ground(titles[0])], [])

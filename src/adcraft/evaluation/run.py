@@ -18,6 +18,7 @@ from adcraft.errors import InvalidInputError
 from adcraft.evaluation import metrics as M
 from adcraft.evaluation.classifier import Evaluator, images_to_batch
 from adcraft.evaluation.prompts import LANGS, EvalPrompt
+from adcraft.text.grounding import grounding_counts
 
 logger = logging.getLogger(__name__)
 
@@ -187,11 +188,10 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     caption = {g.prompt: g.caption for g in read}
     for row in per_prompt["generated"]:
         row["model_read"] = caption[row["prompt"]]
-    matched = [(g, p) for g, p in zip(read, prompts, strict=True) if g.concept is not None]
     summary = {"model": getattr(pipe, "model_id", ""), "config": asdict(cfg), "prompts": len(prompts),
                "data": str(data) if data is not None else None, "evaluator": evaluator.info.get("report", {}),
                "targets": TARGETS, "metrics": metrics,
-               "grounding": {"matched": len(matched), "correct": sum(g.concept == p.concept for g, p in matched)},
+               "grounding": grounding_counts(read, [p.concept for p in prompts]),
                "collapsed": [p["prompt"] for p in per_prompt["generated"] if p["collapsed"]],
                "per_prompt": per_prompt["generated"]}
     return EvalResult(summary, generated, prompts)

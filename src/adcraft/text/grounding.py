@@ -126,3 +126,9 @@ class Vocabulary:
             zh_word, en_word = color_words(color)
             caption = f"{zh_word}{label}" if zh else f"{en_word} {label}"
         return Grounding(prompt, caption, entry.concept, term, color)
+
+
+def grounding_counts(groundings: Iterable[Grounding], concepts: Iterable[str]) -> dict[str, int]:
+    """How many prompts grounding matched to a concept, and how many of those to their true concept."""
+    pairs = [(g.concept, c) for g, c in zip(groundings, concepts, strict=True) if g.concept is not None]
+    return {"matched": len(pairs), "correct": sum(found == true for found, true in pairs)}
