@@ -41,6 +41,28 @@ def test_shipped_model_makes_one_object_on_a_transparent_background(pipe):
         assert alpha[0].max() == 0 and alpha[-1].max() == 0  # the frame's edge is background
 
 
+# (prompt, concept id): easy prompts the shipped model draws recognisably. "笔记本电脑" is left out: the
+# evaluator ranks its laptop 9th-24th over seeds 0-300 (docs/model-card.md, known failure modes).
+EASY_PROMPTS = [("红色连衣裙", "1f457"), ("red dress", "1f457"), ("蓝色T恤", "1f455"), ("blue t-shirt", "1f455"),
+                ("laptop", "1f4bb")]
+
+
+def test_evaluator_recognises_easy_prompts_in_both_languages(pipe):
+    import numpy as np
+
+    from adcraft.evaluation.classifier import load_evaluator
+    from adcraft.evaluation.metrics import topk_hits
+
+    judge = load_evaluator()
+    images = pipe([p for p, _ in EASY_PROMPTS], num_steps=20, seed=0)
+    proba = judge.predict_proba(images)  # (N, concepts)
+    targets = np.array([judge.index[c] for _, c in EASY_PROMPTS])
+    hits = topk_hits(proba, targets, 5)
+    missed = [(prompt, judge.concept_ids[int(row.argmax())]) for (prompt, _), row, hit in zip(EASY_PROMPTS, proba, hits)
+              if not hit]
+    assert not missed, f"not in the evaluator's top 5 (prompt, its top-1 concept): {missed}"
+
+
 def test_generate_sample_product_with_shipped_model(tmp_path, pipe, capsys):
     from adcraft.cli import main
 
