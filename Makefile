@@ -29,7 +29,7 @@ test: install-dev    # pytest exit code 5 (nothing collected) fails loudly; a na
 bench: install-dev
 	$(PY) bench/core.py
 
-train-default: install    # the shipped adcraft-base-v4: four stages, ~6 h on a 2-core CPU (docs/model-card.md)
+train-default: install    # the shipped adcraft-base-v4: four stages, ~7 h on a 2-core CPU (docs/model-card.md)
 	$(VENV)/bin/adcraft data build-products --out data/products
 	$(VENV)/bin/adcraft train --config configs/base.yaml
 	$(VENV)/bin/adcraft export runs/base/checkpoint --out runs/base/export --model-id adcraft-base-v1
