@@ -85,7 +85,7 @@ def _model_hash(pipeline: Any) -> str:
     return digest.hexdigest()
 
 
-def make_visual(product: Product, pipeline: Any, seed: int, caption: str, num_steps: int) -> Image.Image:
+def make_visual(pipeline: Any, seed: int, caption: str, num_steps: int) -> Image.Image:
     """Generate the product visual from the caption the model reads (already grounded) and upscale it
     (Real-ESRGAN, Lanczos fallback)."""
     from adcraft.upscale import upscale
@@ -148,7 +148,7 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
             pipeline = TextToImagePipeline.from_pretrained("default")
         prompt = visual_prompt(product, modifiers)
         model_read = pipeline.ground_prompts([prompt])[0].caption  # the caption grounding chose
-        visual = make_visual(product, pipeline, seed, model_read, num_steps)
+        visual = make_visual(pipeline, seed, model_read, num_steps)
         encoder = pipeline.encoder
         model = {"id": pipeline.model_id, "sha256": _model_hash(pipeline),
                  "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim}}

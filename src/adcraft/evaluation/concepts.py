@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from safetensors import SafetensorError, safe_open
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import save_file
 
 from adcraft.errors import CheckpointError, InvalidInputError
 from adcraft.evaluation.classifier import CONCEPTS_FILE, EVALUATOR_DIR
@@ -103,8 +103,8 @@ class ConceptIndex:
         directory = Path(directory) if directory is not None else EVALUATOR_DIR
         try:
             concepts = json.loads((directory / CONCEPTS_FILE).read_text(encoding="utf-8"))
-            tensors = load_file(str(directory / EMBEDDINGS_FILE))
-            with safe_open(str(directory / EMBEDDINGS_FILE), "np") as f:
+            with safe_open(str(directory / EMBEDDINGS_FILE), "np") as f:  # one read: tensor and who embedded it
+                embeddings = f.get_tensor("embeddings")
                 made_by = (f.metadata() or {}).get("encoder_name")
         except (OSError, SafetensorError, json.JSONDecodeError) as exc:
             raise CheckpointError(f"no concept index in {str(directory)!r}: train the evaluator first ({exc})") from exc
@@ -115,7 +115,7 @@ class ConceptIndex:
         elif made_by is not None and made_by != encoder.name:
             raise CheckpointError(f"the concept index in {str(directory)!r} was embedded with {made_by}, "
                                   f"not {encoder.name}")
-        return cls(concepts, tensors["embeddings"], encoder)
+        return cls(concepts, embeddings, encoder)
 
     def nearest(self, prompts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """For each prompt, its k most similar concepts as (label, cosine similarity), best first."""
