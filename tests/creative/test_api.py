@@ -77,3 +77,13 @@ def test_bad_placement_and_format_are_refused_before_work(shoe_photo):
         generate_creatives(product, "50x50")
     with pytest.raises(InvalidInputError, match="format 'gif'"):
         generate_creatives(product, "300x250", formats=("gif",))
+
+
+def test_the_merchants_banned_terms_stop_generation_like_the_law_does(shoe_photo):
+    copy = Copy(headline="Lighter than Acme runners", subline="", selling_points=[], cta="Shop now",
+                price_text="$59")
+    product = Product(title="Cloud runner", price=59, currency="USD", photo=shoe_photo, banned_terms=["ACME"])
+    with pytest.raises(InvalidInputError, match="headline: 'Acme' \\(merchant's banned term"):
+        generate_creatives(product, "300x250", copy=copy)
+    assert generate_creatives(Product(title="Cloud runner", price=59, currency="USD", photo=shoe_photo),
+                              "300x250", copy=copy)

@@ -233,3 +233,26 @@ def test_positions_always_map_into_the_text(text):
         assert 0 <= hit.start < hit.end <= len(text)
         assert text[hit.start : hit.end] == hit.matched
         assert compact(hit.matched)[0]  # never an empty (all-filler) span
+
+
+def test_merchant_banned_terms_block_through_evasion_and_only_as_whole_words():
+    report = check_compliance("比 N-i-k-e 更轻，CopyCat 同款", lang="zh", banned_terms=("Nike", "copycat"))
+    assert [(h.term, h.matched, h.severity) for h in report.hits] == [
+        ("Nike", "N-i-k-e", "block"), ("copycat", "CopyCat", "block")]
+    assert all("banned_terms" in h.rule for h in report.hits)
+    assert report.suggest_rewrite() == "比 更轻， 同款"
+    assert check_compliance("Nikes and Nikel alloy", lang="en", banned_terms=("Nike",)).hits[0].matched == "Nikes"
+    assert len(check_compliance("Nikel alloy", lang="en", banned_terms=("Nike",)).hits) == 0
+    assert check_compliance("拒绝某宝同款", lang="zh", banned_terms=("某宝",)).blocking
+
+
+def test_a_banned_term_is_not_lifted_by_an_allowed_brand_name():
+    text = "Apex Running shoes"
+    assert check_compliance(text, lang="en", allow_terms=("Apex Running",)).ok
+    report = check_compliance(text, lang="en", allow_terms=("Apex Running",), banned_terms=("Apex",))
+    assert [h.term for h in report.hits] == ["Apex"] and report.blocking
+
+
+def test_a_banned_term_without_letters_or_digits_is_refused():
+    with pytest.raises(InvalidInputError, match="banned term '--' has no letters or digits"):
+        check_compliance("text", banned_terms=("--",))

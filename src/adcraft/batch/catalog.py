@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 FORMATS = (".csv", ".jsonl", ".parquet")
 ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order; GB18030 covers GBK/GB2312 exports
 ID_COLUMNS = ("id", "sku", "product_id")  # a row's own identifier, not a product field
-LIST_COLUMNS = ("selling_points", "brand_colors")  # in CSV cells these are split on "|"
+LIST_COLUMNS = ("selling_points", "brand_colors", "banned_terms")  # in CSV cells these are split on "|"
 PATH_COLUMNS = ("photo", "logo")  # relative paths are relative to the catalog file
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 

@@ -45,11 +45,14 @@ def coerce_product(product: Product | dict | str | Path) -> Product:
     raise InvalidInputError(f"product must be a Product, a mapping or a file path, not {type(product).__name__}")
 
 
-def check_copy_compliance(copy: Any, brand: str = "", allow_warnings: bool = False) -> dict[str, Any]:
-    """Run the advertising-law checker on every text of the copy; blocking hits raise unless allowed."""
+def check_copy_compliance(copy: Any, brand: str = "", allow_warnings: bool = False,
+                          banned_terms: Sequence[str] = ()) -> dict[str, Any]:
+    """Run the advertising-law checker (and the merchant's banned terms) on every text of the copy;
+    blocking hits raise unless allowed."""
     from adcraft.creative.compliance import check_compliance
 
-    reports = {name: check_compliance(text, lang=copy.lang, allow_terms=(brand,) if brand else ())
+    reports = {name: check_compliance(text, lang=copy.lang, allow_terms=(brand,) if brand else (),
+                                      banned_terms=banned_terms)
                for name, text in copy.texts().items()}
     blocking = [(name, hit) for name, report in reports.items() if report.blocking for hit in report.hits
                 if hit.severity == "block"]
@@ -133,7 +136,7 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
         from adcraft.creative.copywriting import write_copy
 
         copy = write_copy(product, tone=tone or "neutral", lang=lang)
-    compliance = check_copy_compliance(copy, product.brand, allow_warnings)
+    compliance = check_copy_compliance(copy, product.brand, allow_warnings, product.banned_terms)
     texts = texts_from_copy(copy)
     # 2. the visual: the merchant's photo (pixels kept) or a generated one
     t0 = time.perf_counter()
@@ -165,7 +168,7 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
                                     preserve_pixels=product.photo is not None)
         creative.timings["visual"] = visual_seconds / len(targets)
         creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
-        _check_read_back(creative, copy.lang, product.brand)
+        _check_read_back(creative, copy.lang, product)
         creatives.append(creative)
     # 4. files and manifest
     if out_dir is not None:
@@ -174,14 +177,15 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
     return creatives
 
 
-def _check_read_back(creative: Creative, lang: str, brand: str) -> None:
+def _check_read_back(creative: Creative, lang: str, product: Product) -> None:
     """The compliance checker again, on what OCR read back from the rendered image."""
     from adcraft.creative.compliance import check_compliance
 
     read = " ".join(r["read"] for r in creative.qa.ocr.values())
     if not read:
         return
-    report = check_compliance(read, lang=lang, allow_terms=(brand,) if brand else ())
+    report = check_compliance(read, lang=lang, allow_terms=(product.brand,) if product.brand else (),
+                              banned_terms=product.banned_terms)
     creative.provenance["ocr_compliance"] = report.to_dict()
     if report.blocking:
         creative.qa.failures.append(f"OCR text breaks advertising rules: {[h.term for h in report.hits]}")

@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 SEVERITIES = ("block", "warn")
 LEXICON_LANGS = ("zh", "en")
+MERCHANT_RULE = "merchant's banned term (product banned_terms)"
 KEPT_SYMBOLS = frozenset("#%")  # punctuation that is part of terms (#1, 100%), so never dropped as filler
 CLAUSE_BREAKS = frozenset("。！？；!?;\n")  # terms never match across these
 PHRASE_BREAKS = CLAUSE_BREAKS | frozenset("，,、：:")  # exemption patterns never reach across these
@@ -81,6 +82,7 @@ class _Term:
     rule: str
     suggestion: str
     latin: bool  # match only at word boundaries of the original text
+    absolute: bool = False  # a merchant's banned term: no exemption or allowed name lifts it
 
 
 @dataclass(frozen=True)
@@ -220,11 +222,29 @@ def _word_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def check_compliance(text: str, lang: str | None = None, allow_terms: Iterable[str] = ()) -> ComplianceReport:
-    """Find forbidden/risky ad terms in text; lang None checks zh and en; allow_terms are exempt names."""
+@lru_cache(maxsize=64)
+def _banned(terms: tuple[str, ...]) -> tuple[_Term, ...]:
+    """A merchant's own banned words as blocking terms, matched as evasion-proof as the lexicon's."""
+    compiled = []
+    for term in terms:
+        if not compact(term)[0]:
+            raise InvalidInputError(f"banned term {term!r} has no letters or digits")
+        entry = {"term": term, "severity": "block", "rule": MERCHANT_RULE, "suggestion": ""}
+        compiled.append(replace(_compile_term(entry, "banned_terms"), absolute=True))
+    return tuple(compiled)
+
+
+def check_compliance(text: str, lang: str | None = None, allow_terms: Iterable[str] = (),
+                     banned_terms: Iterable[str] = ()) -> ComplianceReport:
+    """Find forbidden/risky ad terms in text; lang None checks zh and en; allow_terms are exempt names.
+
+    banned_terms are the merchant's own words that may never appear (competitors, words its platform
+    forbids): they block wherever they match, whatever the exemptions and allow_terms say.
+    """
     if not isinstance(text, str):
         raise InvalidInputError(f"text {text!r} must be a string")
     lexicon = load_lexicon(LEXICON_LANGS if lang is None else (lang,))
+    terms = _banned(tuple(banned_terms)) + lexicon.terms
     flat, origin = compact(text)
     if not flat:
         return ComplianceReport(text)
@@ -234,7 +254,7 @@ def check_compliance(text: str, lang: str | None = None, allow_terms: Iterable[s
     exemptions = _exemption_matches(flat, phrases, lexicon.exemptions)
     allowed = _allowed_spans(flat, allow_terms)
     candidates: list[tuple[int, int, _Term]] = []
-    for term in lexicon.terms:
+    for term in terms:
         for a, b in clauses:
             for m in term.regex.finditer(flat, a, b):
                 if m.end() > m.start():
@@ -251,12 +271,12 @@ def check_compliance(text: str, lang: str | None = None, allow_terms: Iterable[s
             end = _word_end(text, start, end)
             if end is None:
                 continue
-        if any(a <= s and e <= b for a, b in allowed):
+        if not term.absolute and any(a <= s and e <= b for a, b in allowed):
             report.exempted.append(f"{term.term}@{start}: allowed term (brand, product name or trademark)")
             taken_until = e
             continue
         severity, note = term.severity, ""
-        exempt = next((ex for a, b, ex in exemptions if a <= s and e <= b), None)
+        exempt = None if term.absolute else next((ex for a, b, ex in exemptions if a <= s and e <= b), None)
         if exempt is not None and exempt.downgrade is None:
             report.exempted.append(f"{term.term}@{start}: {exempt.reason}")
             taken_until = e

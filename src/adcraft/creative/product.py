@@ -22,6 +22,8 @@ ZERO_DECIMAL_CURRENCIES = frozenset({"JPY"})  # no minor unit: a fractional yen 
 LANGUAGES = ("auto", "zh", "en")
 COPY_LANGUAGES = ("zh", "en")
 MAX_TITLE_CHARS = 200  # longer titles are descriptions; they cannot become a headline
+MAX_BANNED_TERMS = 200  # a merchant's own banned words; more is a pasted document, not a list
+MAX_BANNED_CHARS = 50
 MAX_PRICE = Decimal("1e9")  # a guard against pasted IDs or phone numbers in the price field
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -87,6 +89,7 @@ class Product:
     photo: Path | None = None  # merchant product photo; used instead of a generated visual
     brand_colors: list[str] = field(default_factory=list)  # "#RRGGBB" colours for the palette
     logo: Path | None = None  # brand logo image for the logo slot
+    banned_terms: list[str] = field(default_factory=list)  # merchant's never-say words (competitors...); block copy
 
     def __post_init__(self) -> None:
         for name in ("title", "description", "brand", "currency", "language"):
@@ -98,6 +101,7 @@ class Product:
         self.language = self.language.strip().lower()
         self.selling_points = _check_str_list(self.selling_points, "selling_points")
         self.brand_colors = _check_str_list(self.brand_colors, "brand_colors")
+        self.banned_terms = _check_str_list(self.banned_terms, "banned_terms")
         self.photo = _check_path(self.photo, "photo")
         self.logo = _check_path(self.logo, "logo")
 
@@ -143,6 +147,12 @@ class Product:
         for i, point in enumerate(self.selling_points):
             if not has_visible_text(point):
                 raise InvalidInputError(f"selling_points[{i}] {point!r} has no letters or digits")
+        if len(self.banned_terms) > MAX_BANNED_TERMS:
+            raise InvalidInputError(f"banned_terms has {len(self.banned_terms)} items; at most {MAX_BANNED_TERMS}")
+        for i, term in enumerate(self.banned_terms):
+            if not has_visible_text(term) or len(term.strip()) > MAX_BANNED_CHARS:
+                raise InvalidInputError(f"banned_terms[{i}] {term!r} must hold letters or digits, "
+                                        f"1-{MAX_BANNED_CHARS} characters")
         return self
 
     @property
