@@ -63,3 +63,44 @@ def test_grounding_counts_matched_and_correct(vocab):
     assert counts == {"matched": 2, "correct": 1}  # the oxford shoes are read as a dress; the last matches nothing
     with pytest.raises(ValueError):
         grounding_counts([vocab.ground(titles[0])], [])
+
+
+SHOP_TERMS = {"shoe": {"en": ["sneaker"], "zh": ["跑步鞋"]}, "apple": {"en": ["gala apple"], "zh": ["苹果"]},
+              "unknown": {"en": ["widget"]}}
+
+
+@pytest.mark.parametrize("prompt, caption, term", [
+    ("Women's Cushioned Road Running Sneakers Non Slip", "running shoe", "sneaker"),  # plural of a shop word
+    ("男士蓝色透气轻便跑步鞋减震", "蓝色跑鞋", "跑步鞋"),  # the caption is the training label, colour kept
+    ("阿克苏冰糖心苹果脆甜多汁", "红苹果", "苹果"),
+    ("Fresh Crisp Gala Apples 3 lb Bag", "red apple", "gala apple"),
+    ("2026新款连衣裙", "连衣裙", "连衣裙"),  # labels still match
+])
+def test_shop_words_ground_to_their_concepts_training_label(prompt, caption, term):
+    g = Vocabulary(ENTRIES, SHOP_TERMS).ground(prompt)
+    assert (g.caption, g.term) == (caption, term)
+
+
+def test_shop_words_of_concepts_the_model_lacks_are_ignored_and_can_be_turned_off(tmp_path):
+    assert Vocabulary(ENTRIES, SHOP_TERMS).ground("Blue widget").concept is None
+    Vocabulary(ENTRIES).save(tmp_path)
+    assert Vocabulary.load(tmp_path, shop_terms=False).ground("阿克苏冰糖心苹果").concept is None
+
+
+def test_packaged_shop_words_are_unambiguous_and_name_concepts_of_the_shipped_model():
+    from adcraft.diffusion.checkpoint import resolve_checkpoint
+    from adcraft.text.grounding import MIN_EN_LABEL, MIN_ZH_LABEL, load_shop_terms
+
+    shipped = Vocabulary.load(resolve_checkpoint("default"), shop_terms=False)
+    labels = {e.concept: {e.label_zh, e.label_en.lower()} for e in shipped.entries}
+    owner: dict[str, str] = {}
+    for concept, langs in load_shop_terms().items():
+        assert concept in labels and set(langs) <= {"zh", "en"}, concept
+        for term in langs.get("zh", []):
+            assert len(term) >= MIN_ZH_LABEL and any("\u4e00" <= ch <= "\u9fff" for ch in term), term
+        for term in langs.get("en", []):
+            assert len(term) >= MIN_EN_LABEL and term == term.lower() and term.isascii(), term
+        for term in [*langs.get("zh", []), *langs.get("en", [])]:
+            assert owner.setdefault(term, concept) == concept, f"{term!r} under {owner[term]} and {concept}"
+            assert not any(term in other for c, other in labels.items() if c != concept), term
+    assert Vocabulary.load(resolve_checkpoint("default")).ground("Men's Basic Tee 3-Pack").concept == "1f455"

@@ -7,6 +7,10 @@ product ("连衣裙", "红色连衣裙"). The training data's own concept labels
 when a label occurs in the title, the model is conditioned on "{colour}{label}" in the title's language
 instead. A title that names no known label is passed through unchanged, so the nearest-concept report
 still says how far it is from anything the model knows.
+
+Shops rarely use the emoji-derived labels ("tee", "体恤", "sneakers", "Gala apples"), so a packaged
+lexicon of shop-title words per concept (lexicons/shop_terms.yaml, keyed by concept id) is matched too;
+the caption is still the concept's own training label.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from adcraft.errors import CheckpointError
@@ -23,6 +29,7 @@ from adcraft.text.attributes import detect_language
 from adcraft.text.colors import color_words, find_color
 
 VOCABULARY_FILE = "vocabulary.json"  # beside a checkpoint's config.json
+ShopTerms = Mapping[str, Mapping[str, Sequence[str]]]  # concept id -> {"zh": [...], "en": [...]}
 MIN_ZH_LABEL = 2  # one-character zh labels (糖, 茶 …) occur inside too many unrelated words
 MIN_EN_LABEL = 3  # "tie"/"hat" still count; shorter English labels are too ambiguous
 
@@ -56,17 +63,30 @@ def _en_pattern(label: str) -> re.Pattern:
     return re.compile(r"(?<![a-z])" + re.escape(label) + r"(?:s|es)?(?![a-z])", re.IGNORECASE)
 
 
-class Vocabulary:
-    """The concept labels of a model's training data, matched against prompts."""
+@lru_cache(maxsize=1)
+def load_shop_terms() -> dict[str, dict[str, list[str]]]:
+    """The packaged shop-title words per concept id (lexicons/shop_terms.yaml)."""
+    import yaml
 
-    def __init__(self, entries: Iterable[VocabularyEntry]) -> None:
+    text = resources.files("adcraft.text").joinpath("lexicons", "shop_terms.yaml").read_text("utf-8")
+    return {str(concept): {lang: list(terms or []) for lang, terms in langs.items()}
+            for concept, langs in yaml.safe_load(text).items()}
+
+
+class Vocabulary:
+    """The concept labels of a model's training data (and shop words for them), matched against prompts."""
+
+    def __init__(self, entries: Iterable[VocabularyEntry], shop_terms: ShopTerms | None = None) -> None:
         self.entries = list(entries)
         self._terms: list[tuple[str, re.Pattern | None, VocabularyEntry]] = []
         for e in self.entries:
-            if len(e.label_zh) >= MIN_ZH_LABEL:
-                self._terms.append((e.label_zh, None, e))
-            if len(e.label_en) >= MIN_EN_LABEL:
-                self._terms.append((e.label_en, _en_pattern(e.label_en), e))
+            extra = (shop_terms or {}).get(e.concept, {})
+            for term in (e.label_zh, *extra.get("zh", ())):
+                if len(term) >= MIN_ZH_LABEL:
+                    self._terms.append((term, None, e))
+            for term in (e.label_en, *extra.get("en", ())):
+                if len(term) >= MIN_EN_LABEL:
+                    self._terms.append((term, _en_pattern(term), e))
 
     @classmethod
     def from_records(cls, records: Iterable) -> Vocabulary:
@@ -87,15 +107,17 @@ class Vocabulary:
         return path
 
     @classmethod
-    def load(cls, directory: str | os.PathLike) -> Vocabulary | None:
-        """The vocabulary saved in a model folder; None when the folder has none."""
+    def load(cls, directory: str | os.PathLike, shop_terms: bool = True) -> Vocabulary | None:
+        """The vocabulary saved in a model folder (plus the packaged shop words unless shop_terms is
+        False); None when the folder has none."""
         path = Path(directory) / VOCABULARY_FILE
         if not path.is_file():
             return None
         try:
-            return cls(VocabularyEntry(**e) for e in json.loads(path.read_text(encoding="utf-8"))["concepts"])
+            entries = [VocabularyEntry(**e) for e in json.loads(path.read_text(encoding="utf-8"))["concepts"]]
         except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
             raise CheckpointError(f"{path} is not a valid vocabulary ({exc})") from exc
+        return cls(entries, load_shop_terms() if shop_terms else None)
 
     def match(self, text: str) -> tuple[VocabularyEntry, str] | None:
         """The concept whose label occurs in text: the longest label, then the last one (the head noun of a
