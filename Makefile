@@ -29,11 +29,12 @@ test: install-dev    # pytest exit code 5 (nothing collected) fails loudly; a na
 bench: install-dev
 	$(PY) bench/core.py
 
-train-default: install    # the shipped adcraft-base-v4: four stages, ~7 h on a 2-core CPU (docs/model-card.md)
+train-default: install    # the shipped adcraft-base-v5: five stages, ~8.3 h on a 2-core CPU (docs/model-card.md)
 	$(VENV)/bin/adcraft data build-products --out data/products
 	$(VENV)/bin/adcraft train --config configs/base.yaml
 	$(VENV)/bin/adcraft export runs/base/checkpoint --out runs/base/export --model-id adcraft-base-v1
 	$(VENV)/bin/adcraft train --config configs/base-std.yaml
 	$(VENV)/bin/adcraft train --config configs/base-std2.yaml
 	$(VENV)/bin/adcraft train --config configs/base-std3.yaml
-	$(VENV)/bin/adcraft export runs/base-std3/checkpoint --out src/adcraft/models/default --model-id adcraft-base-v4
+	$(VENV)/bin/adcraft train --config configs/base-std4.yaml
+	$(VENV)/bin/adcraft export runs/base-std4/checkpoint --out src/adcraft/models/default --model-id adcraft-base-v5

@@ -41,10 +41,10 @@ def test_shipped_model_makes_one_object_on_a_transparent_background(pipe):
         assert alpha[0].max() == 0 and alpha[-1].max() == 0  # the frame's edge is background
 
 
-# (prompt, concept id): easy prompts the shipped model draws recognisably. "笔记本电脑" is left out: the
-# evaluator ranks its laptop 9th-24th over seeds 0-300 (docs/model-card.md, known failure modes).
+# (prompt, concept id): easy prompts the shipped model draws recognisably, in both languages. Image i
+# uses seed i; for v5 the evaluator ranks 笔记本电脑's laptop 2nd-8th over seeds 0-500 (top 5 in 5 of 6).
 EASY_PROMPTS = [("红色连衣裙", "1f457"), ("red dress", "1f457"), ("蓝色T恤", "1f455"), ("blue t-shirt", "1f455"),
-                ("laptop", "1f4bb")]
+                ("laptop", "1f4bb"), ("笔记本电脑", "1f4bb")]
 
 
 def test_evaluator_recognises_easy_prompts_in_both_languages(pipe):
