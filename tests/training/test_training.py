@@ -115,6 +115,7 @@ def test_learning_rate_warms_up_then_decays():
     (["schedule.prediction_type=x0"], "prediction_type 'x0' must be one of"),
     (["hflip=1"], "hflip must be true or false"),
     (["steps"], "must look like key=value"),
+    (["balance=size"], "balance 'size' must be one of ['image', 'concept']"),
 ])
 def test_bad_overrides_raise_naming_the_key(overrides, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
@@ -147,3 +148,22 @@ def test_min_snr_weights_damp_only_the_nearly_clean_timesteps(prediction_type):
     snr = weighted.snr[t][weighted.snr[t] < 5.0]  # noisy timesteps: γ does not clip them
     expected = snr / (snr + 1) if prediction_type == "v_prediction" else torch.ones(len(snr))
     assert torch.allclose(w[weighted.snr[t] < 5.0], expected)
+
+
+def test_concept_balance_draws_each_concept_equally_often_however_many_images_it_has():
+    import torch
+
+    from adcraft.training.data import TensorDataset, concept_weights
+
+    concepts = ["dress"] * 9 + ["banana", ""]  # nine colour variants, one image, one image without a concept
+    weights = concept_weights(concepts)
+    assert torch.allclose(weights, torch.tensor([1 / 9] * 9 + [1.0, 1.0]))
+    n = len(concepts)
+    images = torch.arange(n, dtype=torch.float32).view(n, 1, 1, 1).expand(n, 4, 2, 2)  # image i holds i
+    data = TensorDataset(images, torch.zeros(n, 3), torch.arange(n), torch.ones(n, dtype=torch.long), "fp")
+    generator = torch.Generator().manual_seed(0)
+    for balanced, banana_share in ((False, 1 / 11), (True, 1 / 3)):
+        data.weights = weights if balanced else None
+        x, _ = data.sample_batch(6000, generator, hflip=False)
+        drawn = x[:, 0, 0, 0]
+        assert abs((drawn == 9).float().mean().item() - banana_share) < 0.02

@@ -13,6 +13,7 @@ import yaml
 from adcraft.diffusion.schedule import ScheduleConfig
 from adcraft.diffusion.unet import UNET_PRESETS, UNetConfig
 from adcraft.errors import ConfigError
+from adcraft.training.data import BALANCE_MODES
 
 SAMPLE_PROMPTS = [  # fixed prompts of the sample grids, both languages
     "红色连衣裙", "red dress", "蓝色运动鞋", "blue running shoes", "笔记本电脑", "laptop computer",
@@ -45,6 +46,7 @@ class TrainConfig:
     cond_drop_prob: float = 0.1  # fraction of steps trained unconditionally, for CFG
     min_snr_gamma: float = 0.0  # Min-SNR-γ loss weighting (5 is the paper's choice); 0 = plain MSE
     hflip: bool = True  # random horizontal flips (products read the same mirrored)
+    balance: str = "image"  # "image": each image equally often; "concept": each concept equally often
     log_every: int = 50  # steps between log lines
     sample_every: int = 1000  # steps between sample grids (0 = never)
     ckpt_every: int = 250  # steps between checkpoints
@@ -137,7 +139,10 @@ def build_config(updates: dict) -> TrainConfig:
     if preset not in UNET_PRESETS:
         raise ConfigError(f"preset {preset!r} must be one of {sorted(UNET_PRESETS)}")
     base = TrainConfig(preset=preset, unet=UNET_PRESETS[preset])
-    return _apply(base, {k: v for k, v in updates.items() if k != "preset"})
+    config = _apply(base, {k: v for k, v in updates.items() if k != "preset"})
+    if config.balance not in BALANCE_MODES:
+        raise ConfigError(f"balance {config.balance!r} must be one of {list(BALANCE_MODES)}")
+    return config
 
 
 def load_train_config(path: str | Path | None = None, overrides: list[str] | None = None) -> TrainConfig:

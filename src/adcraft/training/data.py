@@ -18,6 +18,7 @@ from adcraft.text.encoder import TextEncoder
 logger = logging.getLogger(__name__)
 
 EMBEDDING_CACHE = ".embeddings.safetensors"  # per-dataset cache of caption embeddings
+BALANCE_MODES = ("image", "concept")  # what sample_batch draws uniformly: images, or concepts then their images
 
 
 @dataclass
@@ -29,13 +30,17 @@ class TensorDataset:
     caption_start: torch.Tensor  # (N,) index of each image's first caption in `embeddings`
     caption_count: torch.Tensor  # (N,) number of captions of each image
     fingerprint: str
+    weights: torch.Tensor | None = None  # (N,) sampling weights; None draws every image equally often
 
     def __len__(self) -> int:
         return self.images.shape[0]
 
     def sample_batch(self, batch_size: int, generator: torch.Generator, hflip: bool) -> tuple[torch.Tensor, torch.Tensor]:
         """A random batch of images and, for each, one of its captions' embeddings."""
-        idx = torch.randint(0, len(self), (batch_size,), generator=generator)  # (B,)
+        if self.weights is None:
+            idx = torch.randint(0, len(self), (batch_size,), generator=generator)  # (B,)
+        else:
+            idx = torch.multinomial(self.weights, batch_size, replacement=True, generator=generator)  # (B,)
         pick = (torch.rand(batch_size, generator=generator) * self.caption_count[idx]).long()
         z = self.embeddings[self.caption_start[idx] + pick]  # (B, D)
         x = self.images[idx]  # (B, 4, S, S)
@@ -45,8 +50,23 @@ class TensorDataset:
         return x, z
 
 
-def load_tensor_dataset(root: str | Path, size: int, encoder: TextEncoder) -> TensorDataset:
-    """Read a dataset folder, resize images to `size`, and embed every caption (cached on disk)."""
+def concept_weights(concepts: list[str]) -> torch.Tensor:
+    """Per-image weights that draw every concept equally often (an image without a concept is its own)."""
+    keys = [c or f"\0{i}" for i, c in enumerate(concepts)]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    return torch.tensor([1.0 / counts[k] for k in keys])
+
+
+def load_tensor_dataset(root: str | Path, size: int, encoder: TextEncoder, balance: str = "image") -> TensorDataset:
+    """Read a dataset folder, resize images to `size`, and embed every caption (cached on disk).
+
+    balance "concept" draws each concept equally often, whatever its number of images (a food with one
+    image as often as a dress with nine colour variants); "image" draws each image equally often.
+    """
+    if balance not in BALANCE_MODES:
+        raise DataError(f"balance {balance!r} must be one of {list(BALANCE_MODES)}")
     root = Path(root)
     records = read_dataset(root)
     images, captions, starts, counts = [], [], [], []
@@ -63,5 +83,6 @@ def load_tensor_dataset(root: str | Path, size: int, encoder: TextEncoder) -> Te
     embeddings = torch.from_numpy(cached.encode(captions))  # (M, D)
     cached.save()
     logger.info("dataset %s: %d images, %d captions", root, len(images), len(captions))
+    weights = concept_weights([rec.concept for rec in records]) if balance == "concept" else None
     return TensorDataset(torch.stack(images), embeddings, torch.tensor(starts), torch.tensor(counts),
-                         dataset_fingerprint(root))
+                         dataset_fingerprint(root), weights)

@@ -61,7 +61,7 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     encoder = encoder or load_encoder(config.encoder)
-    data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder)
+    data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder, config.balance)
     vocabulary = Vocabulary.from_records(read_dataset(config.data_dir))  # saved with every checkpoint
     torch.manual_seed(config.seed)
     unet_config = type(config.unet)(**{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim})
