@@ -2,13 +2,15 @@
 
 Minutes instead of `adcraft eval`'s quarter hour, for comparing checkpoints, guidance scales and grounding
 during a session (the model card quotes its figures as such). With --labels it generates from each
-concept's own training labels instead (how well the model draws what it was trained on).
+concept's own training labels instead (how well the model draws what it was trained on), and splits the
+figures into concepts with one image in the dataset (food, drink: colour intrinsic) and the rest.
 Run: .venv/bin/python scripts/quick_eval.py runs/base-std/checkpoint --stride 3 --guidance 3,5,8 [--no-ground]
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 
 import numpy as np
 
@@ -28,8 +30,12 @@ def main() -> None:
     parser.add_argument("--labels", metavar="DATA", help="dataset folder: prompt with its concepts' labels")
     args = parser.parse_args()
     judge = load_evaluator()
+    single: set[str] = set()  # concepts with one image in the dataset
     if args.labels:
-        records = [r for r in read_dataset(args.labels) if r.file.endswith("-orig.png") and r.concept in judge.index]
+        dataset = read_dataset(args.labels)
+        images_of = Counter(r.concept for r in dataset)
+        single = {c for c, n in images_of.items() if n == 1}
+        records = [r for r in dataset if r.file.endswith("-orig.png") and r.concept in judge.index]
         items = [(label, r.concept, None) for r in records[::args.stride] for label in (r.label_zh, r.label_en)]
     else:
         items = [(p.prompt, p.concept, p.color) for p in load_prompts()[::args.stride] if p.concept in judge.index]
@@ -43,6 +49,11 @@ def main() -> None:
               f"top-1 {M.topk_hits(proba, targets, 1).mean():.3f} top-5 {M.topk_hits(proba, targets, 5).mean():.3f} "
               f"colour {np.mean(colour) if colour else float('nan'):.3f} (n={len(colour)}) "
               f"alpha {np.mean([M.alpha_is_one_object(im) for im in images]):.3f}", flush=True)
+        if single:
+            one = np.array([c in single for _, c, _ in items])
+            for name, sel in (("one-image concepts", one), ("the rest", ~one)):
+                print(f"  {name} n={sel.sum()}: top-1 {M.topk_hits(proba[sel], targets[sel], 1).mean():.3f} "
+                      f"top-5 {M.topk_hits(proba[sel], targets[sel], 5).mean():.3f}", flush=True)
 
 
 if __name__ == "__main__":
