@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +54,7 @@ class TensorDataset:
 def concept_weights(concepts: list[str]) -> torch.Tensor:
     """Per-image weights that draw every concept equally often (an image without a concept is its own)."""
     keys = [c or f"\0{i}" for i, c in enumerate(concepts)]
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
+    counts = Counter(keys)
     return torch.tensor([1.0 / counts[k] for k in keys])
 
 
