@@ -87,3 +87,31 @@ def test_fill_form_generate_see_images_download_zip(server, tmp_path):
         finally:
             browser.close()
 
+
+
+def test_form_sends_selling_points_brand_colours_and_banned_words(server):
+    import json
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/")
+            page.fill("#title", "Cloud Runner sneakers")
+            page.fill("#selling_points", "Breathable mesh\n\n  Light foam sole  ")
+            page.fill("#brand_colors", "#C8102E, #FFFFFF")
+            page.fill("#banned_terms", "Acme, runner")
+            with page.expect_request("**/v1/creatives") as request:
+                page.click("#generate")
+            product = json.loads(request.value.post_data)["product"]
+            assert product["selling_points"] == ["Breathable mesh", "Light foam sole"]
+            assert product["brand_colors"] == ["#C8102E", "#FFFFFF"]
+            assert product["banned_terms"] == ["Acme", "runner"]
+            expect(page.locator("#status")).to_contain_text("banned term", timeout=60_000)  # the title says Runner
+            page.fill("#banned_terms", "Acme")
+            page.click("#generate")
+            expect(page.locator("#status")).to_contain_text("1 creative(s) ready", timeout=120_000)
+        finally:
+            browser.close()

@@ -83,6 +83,11 @@ function productFromForm() {
     if (value) product[name] = value;
   }
   product.currency = $("currency").value;
+  const lists = { selling_points: /\n/, brand_colors: /[,，\s]+/, banned_terms: /[,，\n]/ };
+  for (const [name, separator] of Object.entries(lists)) {
+    const items = $(name).value.split(separator).map((s) => s.trim()).filter(Boolean);
+    if (items.length) product[name] = items;
+  }
   return product;
 }
 
