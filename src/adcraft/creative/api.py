@@ -45,15 +45,18 @@ def coerce_product(product: Product | dict | str | Path) -> Product:
     raise InvalidInputError(f"product must be a Product, a mapping or a file path, not {type(product).__name__}")
 
 
-def check_copy_compliance(copy: Any, brand: str = "", allow_warnings: bool = False,
-                          banned_terms: Sequence[str] = ()) -> dict[str, Any]:
-    """Run the advertising-law checker (and the merchant's banned terms) on every text of the copy;
-    blocking hits raise unless allowed."""
+def _check_for(product: Product, text: str, lang: str) -> Any:
+    """The advertising-law checker with this product's exemptions (its brand) and banned terms."""
     from adcraft.creative.compliance import check_compliance
 
-    reports = {name: check_compliance(text, lang=copy.lang, allow_terms=(brand,) if brand else (),
-                                      banned_terms=banned_terms)
-               for name, text in copy.texts().items()}
+    return check_compliance(text, lang=lang, allow_terms=(product.brand,) if product.brand else (),
+                            banned_terms=product.banned_terms)
+
+
+def check_copy_compliance(copy: Any, product: Product, allow_warnings: bool = False) -> dict[str, Any]:
+    """Run the advertising-law checker (and the merchant's banned terms) on every text of the copy;
+    blocking hits raise unless allowed."""
+    reports = {name: _check_for(product, text, copy.lang) for name, text in copy.texts().items()}
     blocking = [(name, hit) for name, report in reports.items() if report.blocking for hit in report.hits
                 if hit.severity == "block"]
     if blocking and not allow_warnings:
@@ -136,7 +139,7 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
         from adcraft.creative.copywriting import write_copy
 
         copy = write_copy(product, tone=tone or "neutral", lang=lang)
-    compliance = check_copy_compliance(copy, product.brand, allow_warnings, product.banned_terms)
+    compliance = check_copy_compliance(copy, product, allow_warnings)
     texts = texts_from_copy(copy)
     # 2. the visual: the merchant's photo (pixels kept) or a generated one
     t0 = time.perf_counter()
@@ -179,13 +182,10 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
 
 def _check_read_back(creative: Creative, lang: str, product: Product) -> None:
     """The compliance checker again, on what OCR read back from the rendered image."""
-    from adcraft.creative.compliance import check_compliance
-
     read = " ".join(r["read"] for r in creative.qa.ocr.values())
     if not read:
         return
-    report = check_compliance(read, lang=lang, allow_terms=(product.brand,) if product.brand else (),
-                              banned_terms=product.banned_terms)
+    report = _check_for(product, read, lang)
     creative.provenance["ocr_compliance"] = report.to_dict()
     if report.blocking:
         creative.qa.failures.append(f"OCR text breaks advertising rules: {[h.term for h in report.hits]}")
