@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from adcraft.text.colors import (
     COLOR_FAMILIES,
+    color_spans,
     color_words,
     dominant_color_family,
     find_color,
@@ -24,10 +25,17 @@ from helpers import draw_item
     ("2026夏季新款法式碎花连衣裙女收腰显瘦", None), ("red dress", "red"), ("Navy Blazer", "blue"),
     ("orange juice", None), ("orange", None), ("orange dress", "orange"), ("Gray hoodie", "grey"),
     ("Men's Breathable Lightweight Running Shoes", None), ("bored", None), ("reddish", None),
-    ("Women's Black Leather Handbag", "black"),
+    ("Women's Black Leather Handbag", "black"), ("樱桃红口红", "red"), ("巧克力色短靴", "brown"),
+    ("牛油果绿水壶", "green"), ("Tomato Red Dress", "red"), ("Caramel Trench Coat", "brown"),
 ])
 def test_find_color(text, family):
     assert find_color(text) == family
+
+
+def test_color_spans_prefer_the_longest_word_in_text_order():
+    assert color_spans("Tomato Red and navy") == [(0, 10, "red"), (15, 19, "blue")]
+    assert color_spans("酒红色毛衣配白色裤子") == [(0, 2, "red"), (6, 8, "white")]  # 酒红, not 红; 白色, not 白
+    assert color_spans("红酒") == []
 
 
 def test_every_family_has_zh_and_en_words():

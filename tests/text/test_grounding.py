@@ -81,6 +81,27 @@ def test_shop_words_ground_to_their_concepts_training_label(prompt, caption, ter
     assert (g.caption, g.term) == (caption, term)
 
 
+FOOD = [VocabularyEntry("tomato", "西红柿", "tomato"), VocabularyEntry("avocado", "牛油果", "avocado"),
+        VocabularyEntry("tea", "奶茶", "bubble tea"), VocabularyEntry("tshirt", "T恤", "t-shirt"),
+        VocabularyEntry("peach", "桃子", "peach"), VocabularyEntry("honey", "蜂蜜", "honey pot")]
+
+
+@pytest.mark.parametrize("prompt, concept, caption", [
+    ("Tomato Red Dress", "dress", "red dress"),  # inside a colour word: never the product
+    ("番茄红连衣裙", "dress", "红色连衣裙"),
+    ("奶茶色针织衫", None, "奶茶色针织衫"),  # before 色: a colour, and nothing else named, so no product at all
+    ("Peach Pink Pajamas", None, "Peach Pink Pajamas"),
+    ("牛油果绿手提包", "bag", "绿色手提包"),  # before a colour word: loses to the other label
+    ("Honey Yellow Handbag", "bag", "yellow handbag"),
+    ("T恤白", "tshirt", "T恤"),  # ...but counts when it is the only label (a title listing its colour after)
+    ("牛油果 新鲜", "avocado", "牛油果"),
+    ("red apple", "apple", "red apple"),  # a label that contains a colour word is still a label
+])
+def test_labels_used_as_colour_names_are_not_the_product(prompt, concept, caption):
+    g = Vocabulary(ENTRIES + FOOD).ground(prompt)
+    assert (g.concept, g.caption) == (concept, caption)
+
+
 def test_shop_words_of_concepts_the_model_lacks_are_ignored_and_can_be_turned_off(tmp_path):
     assert Vocabulary(ENTRIES, SHOP_TERMS).ground("Blue widget").concept is None
     Vocabulary(ENTRIES).save(tmp_path)

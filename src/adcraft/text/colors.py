@@ -9,16 +9,21 @@ from PIL import Image
 
 from adcraft.errors import InvalidInputError
 
-# family -> (zh word, en word, other spellings that name the same family)
+# family -> (zh word, en word, other spellings that name the same family); the compound names made of a
+# product word (樱桃红, "tomato red", 巧克力色) are here so that grounding never reads them as the product
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "red": ("红色", "red", ("大红", "酒红", "红", "burgundy", "wine red", "crimson", "scarlet")),
+    "red": ("红色", "red", ("大红", "酒红", "樱桃红", "番茄红", "玫瑰红", "红", "burgundy", "wine red", "crimson",
+                            "scarlet", "cherry red", "tomato red")),
     "orange": ("橙色", "orange", ("橘色", "橘黄", "orange-coloured", "orange colored")),
-    "yellow": ("黄色", "yellow", ("明黄", "柠檬黄", "黄", "mustard")),
-    "green": ("绿色", "green", ("墨绿", "军绿", "草绿", "绿", "olive", "mint")),
+    "yellow": ("黄色", "yellow", ("明黄", "柠檬黄", "黄", "mustard", "lemon yellow")),
+    "green": ("绿色", "green", ("墨绿", "军绿", "草绿", "橄榄绿", "薄荷绿", "牛油果绿", "绿", "olive", "mint",
+                                "avocado green")),
     "blue": ("蓝色", "blue", ("天蓝", "藏青", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "navy", "sky blue", "teal", "cyan")),
-    "purple": ("紫色", "purple", ("香芋紫", "紫", "violet", "lilac", "lavender")),
-    "pink": ("粉色", "pink", ("粉红", "樱花粉", "玫红", "粉", "rose pink", "magenta")),
-    "brown": ("棕色", "brown", ("咖啡色", "驼色", "卡其", "褐色", "棕", "khaki", "tan", "camel")),
+    "purple": ("紫色", "purple", ("香芋紫", "茄紫", "紫", "violet", "lilac", "lavender", "plum", "eggplant purple")),
+    "pink": ("粉色", "pink", ("粉红", "樱花粉", "玫红", "桃粉", "粉", "rose pink", "magenta", "peach pink",
+                              "salmon pink")),
+    "brown": ("棕色", "brown", ("咖啡色", "巧克力色", "焦糖色", "奶茶色", "驼色", "卡其", "褐色", "棕", "khaki",
+                                "tan", "camel", "caramel", "chocolate brown", "coffee brown")),
     "black": ("黑色", "black", ("纯黑", "黑", "jet black")),
     "white": ("白色", "white", ("米白", "纯白", "奶白", "白", "ivory", "off-white", "cream")),
     "grey": ("灰色", "grey", ("浅灰", "深灰", "灰", "gray", "charcoal")),
@@ -26,12 +31,12 @@ COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 CHROMATIC_HUES = {"red": 0.0, "orange": 28.0, "yellow": 52.0, "green": 125.0, "blue": 215.0,
                   "purple": 275.0, "pink": 325.0}  # target hue (degrees) of each chromatic family
 # single-character zh colour words only count before a garment/product noun, not inside words like 红酒/白菜
-_SINGLE_ZH = {"红", "黄", "绿", "蓝", "紫", "粉", "棕", "黑", "白", "灰"}
+SINGLE_ZH_COLORS = {"红", "黄", "绿", "蓝", "紫", "粉", "棕", "黑", "白", "灰"}
 _EN_FOOD_AFTER_ORANGE = ("juice", "fruit", "slice", "peel")
 
 
 def _lexicon() -> list[tuple[str, str]]:
-    """(word, family) pairs, longest first so 酒红 wins over 红."""
+    """(word, family) pairs, longest first."""
     pairs = []
     for family, (zh, en, others) in COLOR_FAMILIES.items():
         pairs += [(zh, family), (en, family)] + [(o, family) for o in others]
@@ -49,15 +54,16 @@ def color_words(family: str) -> tuple[str, str]:
     return zh, en
 
 
-def find_color(text: str) -> str | None:
-    """The first colour family named in zh or en text, longest word first; None if there is none.
+def color_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every colour word in zh or en text as (start, end, family), in text order; where words overlap, the
+    longest wins, then the leftmost (酒红色: 酒红, not 红色).
 
     Rules: a single Chinese character (红, 白 …) counts only when followed by 色 or when it is the
     first character of the text (红裙子), so 红酒 / 白菜 / 橙子 are not colours; English "orange"
     counts except before juice/fruit/slice/peel or as the whole text.
     """
     lowered = text.lower()
-    best: tuple[int, str] | None = None
+    found: list[tuple[int, int, str]] = []
     for word, family in _LEXICON:
         for match in re.finditer(re.escape(word.lower()), lowered):
             start, end = match.span()
@@ -67,12 +73,20 @@ def find_color(text: str) -> str | None:
                 if word == "orange" and (lowered.strip() == "orange" or
                                          lowered[end:].strip().startswith(_EN_FOOD_AFTER_ORANGE)):
                     continue
-            elif word in _SINGLE_ZH and not (text[end:end + 1] == "色" or (start == 0 and len(text) > 2)):
+            elif word in SINGLE_ZH_COLORS and not (text[end:end + 1] == "色" or (start == 0 and len(text) > 2)):
                 continue
-            if best is None or start < best[0]:
-                best = (start, family)
-            break
-    return best[1] if best else None
+            found.append((start, end, family))
+    spans: list[tuple[int, int, str]] = []
+    for start, end, family in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest, then leftmost
+        if not any(start < e and s < end for s, e, _ in spans):
+            spans.append((start, end, family))
+    return sorted(spans)
+
+
+def find_color(text: str) -> str | None:
+    """The first colour family named in zh or en text (see color_spans); None if there is none."""
+    spans = color_spans(text)
+    return spans[0][2] if spans else None
 
 
 def rgb_to_hsv(rgb: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from adcraft.errors import CheckpointError
 from adcraft.text.attributes import detect_language
-from adcraft.text.colors import color_words, find_color
+from adcraft.text.colors import SINGLE_ZH_COLORS, color_spans, color_words, find_color
 
 VOCABULARY_FILE = "vocabulary.json"  # beside a checkpoint's config.json
 ShopTerms = Mapping[str, Mapping[str, Sequence[str]]]  # concept id -> {"zh": [...], "en": [...]}
@@ -121,16 +121,25 @@ class Vocabulary:
 
     def match(self, text: str) -> tuple[VocabularyEntry, str] | None:
         """The concept whose label occurs in text: the longest label, then the last one (the head noun of a
-        title usually comes last: "碎花连衣裙女", "Oxford Dress Shoes"); None when no label occurs."""
-        best: tuple[tuple[int, int], VocabularyEntry, str] | None = None
+        title usually comes last: "碎花连衣裙女", "Oxford Dress Shoes"); None when no label occurs.
+
+        A label inside a colour name ("Tomato Red Dress", "巧克力色短靴") never counts; one right before a
+        colour word ("牛油果绿水壶", "T恤白") loses to any other label in the text.
+        """
+        spans = color_spans(text)
+        best: tuple[tuple[bool, int, int], VocabularyEntry, str] | None = None
         for term, pattern, entry in self._terms:
             if pattern is None:
                 pos = text.rfind(term)
             else:
                 hits = list(pattern.finditer(text))
                 pos = hits[-1].start() if hits else -1
-            if pos >= 0 and (best is None or (len(term), pos) > best[0]):
-                best = ((len(term), pos), entry, term)
+            use = _colour_use(text, pos, pos + len(term), spans) if pos >= 0 else 2
+            if use == 2:
+                continue
+            rank = (use == 0, len(term), pos)
+            if best is None or rank > best[0]:
+                best = (rank, entry, term)
         return None if best is None else (best[1], best[2])
 
     def ground(self, prompt: str) -> Grounding:
@@ -148,6 +157,19 @@ class Vocabulary:
             zh_word, en_word = color_words(color)
             caption = f"{zh_word}{label}" if zh else f"{en_word} {label}"
         return Grounding(prompt, caption, entry.concept, term, color)
+
+
+def _colour_use(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> int:
+    """How surely text[start:end] is part of a colour name rather than a product: 2 inside a colour word
+    (樱桃红, "tomato red") or right before 色 (奶茶色, 蜂蜜色); 1 right before a colour word (牛油果绿,
+    "Honey Yellow"), which a title listing "T恤白" also does; 0 otherwise."""
+    rest = text[end:]
+    if rest[:1] == "色" or any(s <= start and end <= e for s, e, _ in spans):
+        return 2
+    if not text[start:end].isascii():
+        return int(rest[:1] in SINGLE_ZH_COLORS)
+    gap = len(rest) - len(rest.lstrip(" -"))
+    return int(gap > 0 and any(s == end + gap for s, _, _ in spans))
 
 
 def grounding_counts(groundings: Iterable[Grounding], concepts: Iterable[str]) -> dict[str, int]:
