@@ -1,7 +1,9 @@
 """Which product do held-out shop titles name? Prompt grounding vs e5-small's nearest concept label.
 
-Two title sets: the evaluation's held-out titles (src/adcraft/evaluation/prompts.jsonl) and a second set
-written later, independently of the shop-word lexicon (bench/grounding_titles.jsonl, docs/model-card.md).
+Three title sets: the evaluation's held-out titles (src/adcraft/evaluation/prompts.jsonl), a second set
+written later, independently of the shop-word lexicon (bench/grounding_titles.jsonl, docs/model-card.md),
+and a third of titles whose colour is named after a food or object (巧克力色, "Wine Red", 牛油果绿),
+written after the colour-name rule without seeing it (bench/colour_name_titles.jsonl).
 For each, compares the concept that prompt grounding finds with the
 title's true concept, with the model's training labels only and with the packaged shop words
 (text/lexicons/shop_terms.yaml) too, and does the same for the nearest concept label by e5-small cosine
@@ -19,10 +21,12 @@ import numpy as np
 from adcraft.diffusion.checkpoint import resolve_checkpoint
 from adcraft.evaluation.concepts import shipped_index
 from adcraft.evaluation.prompts import LANGS, load_prompts
+from adcraft.text.colors import find_color
 from adcraft.text.grounding import Vocabulary, grounding_counts
 
-TITLE_SETS = {"eval prompts.jsonl": None, "bench grounding_titles.jsonl": Path(__file__).with_name(
-    "grounding_titles.jsonl")}
+TITLE_SETS = {"eval prompts.jsonl": None,
+              "bench grounding_titles.jsonl": Path(__file__).with_name("grounding_titles.jsonl"),
+              "bench colour_name_titles.jsonl": Path(__file__).with_name("colour_name_titles.jsonl")}
 
 
 def main() -> None:
@@ -41,7 +45,10 @@ def main() -> None:
         for lang in LANGS:
             sel = [i for i, p in enumerate(prompts) if p.lang == lang]
             near = np.mean([nearest[i] == prompts[i].concept for i in sel])
-            print(f"  {lang}: {len(sel)} titles; e5 nearest concept right {near:.1%}")
+            coloured = [prompts[i] for i in sel if prompts[i].color]
+            colour_right = sum(find_color(p.prompt) == p.color for p in coloured)
+            print(f"  {lang}: {len(sel)} titles; e5 nearest concept right {near:.1%}; colour word read right "
+                  f"in {colour_right} of the {len(coloured)} titles with a colour family")
             for vocab_name, vocabulary in vocabularies.items():
                 counts = grounding_counts([vocabulary.ground(prompts[i].prompt) for i in sel],
                                           [prompts[i].concept for i in sel])
