@@ -3,7 +3,8 @@
 Three title sets: the evaluation's held-out titles (src/adcraft/evaluation/prompts.jsonl), a second set
 written later, independently of the shop-word lexicon (bench/grounding_titles.jsonl, docs/model-card.md),
 and a third of titles whose colour is named after a food or object (巧克力色, "Wine Red", 牛油果绿),
-written after the colour-name rule without seeing it (bench/colour_name_titles.jsonl).
+written after the colour-name rule without seeing it (bench/colour_name_titles.jsonl); last, how often
+Chinese titles' colour names are read right (bench/zh_colour_titles.jsonl, also written blind).
 For each, compares the concept that prompt grounding finds with the
 title's true concept, with the model's training labels only and with the packaged shop words
 (text/lexicons/shop_terms.yaml) too, and does the same for the nearest concept label by e5-small cosine
@@ -57,6 +58,22 @@ def main() -> None:
                       f"{right} of them right ({right / max(1, matched):.1%}); right overall "
                       f"{right / len(sel):.1%}")
 
+    colour_names()
+
+
+def colour_names() -> None:
+    """How often find_color reads Chinese shop titles' colour right (bench/zh_colour_titles.jsonl: 62 titles
+    with a colour family, 38 without one, 30 of them with colour characters inside other words: 红酒, 口红)."""
+    import json
+
+    rows = [json.loads(line) for line in Path(__file__).with_name("zh_colour_titles.jsonl").open(encoding="utf-8")]
+    found = [(find_color(r["prompt"]), r["color"]) for r in rows]
+    right = sum(f == c for f, c in found if c)
+    wrong = sum(f is not None and f != c for f, c in found if c)
+    named = sum(c is not None for _, c in found)
+    false = sum(f is not None for f, c in found if c is None)
+    print(f"\nbench zh_colour_titles.jsonl: colour family read right in {right} of {named} titles naming one "
+          f"({wrong} wrong family, the rest none); a colour found in {false} of the {len(rows) - named} naming none")
 
 if __name__ == "__main__":
     main()

@@ -32,10 +32,20 @@ def test_find_color(text, family):
     assert find_color(text) == family
 
 
+@pytest.mark.parametrize("text, family", [
+    ("西瓜红剪刀家用", "red"), ("抹茶绿袜子", "green"), ("智能手机 象牙白", "white"), ("深蓝牛仔裤", "blue"),
+    ("柠檬红茶饮料", None), ("蜂蜜红茶", None), ("抹茶粉烘焙", None), ("冰红茶", None), ("核桃红枣", None),
+    ("红酒礼盒装", None), ("口红哑光", None), ("网红同款", None), ("美白面膜", None), ("橙子新鲜", None),
+])
+def test_zh_colour_names_with_a_bare_colour_character(text, family):
+    assert find_color(text) == family  # after a colour-name prefix yes; inside 红茶 / 口红 / 抹茶粉 no
+
+
 def test_color_spans_prefer_the_longest_word_in_text_order():
     assert color_spans("Tomato Red and navy") == [(0, 10, "red"), (15, 19, "blue")]
     assert color_spans("酒红色毛衣配白色裤子") == [(0, 2, "red"), (6, 8, "white")]  # 酒红, not 红; 白色, not 白
     assert color_spans("红酒") == []
+    assert color_spans("西瓜红剪刀") == [(0, 3, "red")]  # the prefix is part of the colour name
 
 
 def test_every_family_has_zh_and_en_words():
