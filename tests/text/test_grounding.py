@@ -94,6 +94,7 @@ FOOD = [VocabularyEntry("tomato", "西红柿", "tomato"), VocabularyEntry("avoca
     ("牛油果绿手提包", "bag", "绿色手提包"),  # before a colour word: loses to the other label
     ("Honey Yellow Handbag", "bag", "yellow handbag"),
     ("T恤白", "tshirt", "T恤"),  # ...but counts when it is the only label (a title listing its colour after)
+    ("连衣裙白色 送领带", "dress", "白色连衣裙"),  # before 白色: a colour listed after the product, not a name
     ("牛油果 新鲜", "avocado", "牛油果"),
     ("red apple", "apple", "red apple"),  # a label that contains a colour word is still a label
 ])

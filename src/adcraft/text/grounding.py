@@ -162,12 +162,12 @@ class Vocabulary:
 def _colour_use(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> int:
     """How surely text[start:end] is part of a colour name rather than a product: 2 inside a colour word
     (樱桃红, "tomato red") or right before 色 (奶茶色, 蜂蜜色); 1 right before a colour word (牛油果绿,
-    "Honey Yellow"), which a title listing "T恤白" also does; 0 otherwise."""
+    "Honey Yellow"), which a title listing "T恤白" also does; 0 otherwise (连衣裙白色)."""
     rest = text[end:]
     if rest[:1] == "色" or any(s <= start and end <= e for s, e, _ in spans):
         return 2
-    if not text[start:end].isascii():
-        return int(rest[:1] in SINGLE_ZH_COLORS)
+    if not text[start:end].isascii():  # "连衣裙白色" lists the colour after the product: not a colour name
+        return int(rest[:1] in SINGLE_ZH_COLORS and rest[1:2] != "色")
     gap = len(rest) - len(rest.lstrip(" -"))
     return int(gap > 0 and any(s == end + gap for s, _, _ in spans))
 
