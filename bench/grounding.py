@@ -75,5 +75,6 @@ def colour_names() -> None:
     print(f"\nbench zh_colour_titles.jsonl: colour family read right in {right} of {named} titles naming one "
           f"({wrong} wrong family, the rest none); a colour found in {false} of the {len(rows) - named} naming none")
 
+
 if __name__ == "__main__":
     main()

@@ -53,11 +53,11 @@ _EN_FOOD_AFTER_ORANGE = ("juice", "fruit", "slice", "peel")
 
 
 def _lexicon() -> list[tuple[str, str]]:
-    """(word, family) pairs, longest first."""
+    """(word, family) pairs (color_spans resolves overlaps, so their order does not matter)."""
     pairs = []
     for family, (zh, en, others) in COLOR_FAMILIES.items():
         pairs += [(zh, family), (en, family)] + [(o, family) for o in others]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    return pairs
 
 
 _LEXICON = _lexicon()

@@ -134,7 +134,9 @@ class Vocabulary:
             else:
                 hits = list(pattern.finditer(text))
                 pos = hits[-1].start() if hits else -1
-            use = _colour_use(text, pos, pos + len(term), spans) if pos >= 0 else 2
+            if pos < 0:
+                continue
+            use = _colour_use(text, pos, pos + len(term), spans)
             if use == 2:
                 continue
             rank = (use == 0, len(term), pos)
