@@ -158,3 +158,17 @@ def test_cli_builds_from_an_already_extracted_cache(npm_layout, tmp_path):
                                       "--no-colors", "--cache", str(cache)])
     assert result.exit_code == 0 and "3 images, 3 concepts" in result.output
     assert len(read_dataset(tmp_path / "ds")) == 3
+
+
+def test_tags_that_name_several_concepts_or_another_concepts_label_never_become_captions(npm_layout, tmp_path):
+    from adcraft.data.products import Concept, distinctive_tags
+
+    def food(key, label, tags_en, tags_zh):
+        return Concept(key, "food-fruit", label, label.upper(), tags_en, tags_zh, tmp_path / f"{key}.webp")
+
+    concepts = distinctive_tags([food("1", "grapes", ["fruit", "grape"], ["水果", "葡萄"]),
+                                 food("2", "melon", ["fruit", "cantaloupe"], ["水果"]),
+                                 food("3", "croissant", ["bread", "french"], ["bread"]),
+                                 food("4", "bread", ["loaf"], [])])
+    assert [c.tags_en for c in concepts] == [["grape"], ["cantaloupe"], ["french"], ["loaf"]]
+    assert [c.tags_zh for c in concepts] == [["葡萄"], [], ["bread"], []]  # zh tags meet zh labels only

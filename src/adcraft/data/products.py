@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,19 @@ def load_concepts(fluent_dir: Path, emojibase_dir: Path) -> list[Concept]:
         z = zh[entry["hexcode"]]
         concepts.append(Concept(key, subgroup, entry["label"].replace("’", "'"), z["label"],
                                 list(entry.get("tags", []))[:3], list(z.get("tags", []))[:3], files[key]))
+    return distinctive_tags(concepts)
+
+
+def distinctive_tags(concepts: list[Concept]) -> list[Concept]:
+    """Keep only the tags that name one concept: a caption shared by several products ('fruit', 面包 on
+    croissant and baguette) trains the model to draw their average, a coloured blob, for all of them."""
+    for lang in ("en", "zh"):
+        labels = Counter(getattr(c, f"label_{lang}") for c in concepts)
+        tags = Counter(t for c in concepts for t in set(getattr(c, f"tags_{lang}")))
+        for c in concepts:
+            own = getattr(c, f"label_{lang}")
+            setattr(c, f"tags_{lang}", [t for t in getattr(c, f"tags_{lang}")
+                                        if tags[t] == 1 and (t == own or t not in labels)])
     return concepts
 
 
