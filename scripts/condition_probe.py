@@ -30,7 +30,6 @@ def probe(pipe: TextToImagePipeline, data, groups: dict[str, list[int]], repeats
     """{(group, t): (right, wrong, null) mean losses} over `repeats` noise draws per image."""
     unet = pipe.unet.float()
     objective = DiffusionObjective(pipe.schedule)
-    scheduler = objective.noise_scheduler
     out = {}
     for name, members in groups.items():
         generator = torch.Generator().manual_seed(seed)
@@ -45,8 +44,7 @@ def probe(pipe: TextToImagePipeline, data, groups: dict[str, list[int]], repeats
             for _ in range(repeats):
                 noise = torch.randn(x0.shape, generator=generator)
                 tt = torch.full((len(idx),), t)
-                x_t = scheduler.add_noise(x0, noise, tt)
-                target = noise if objective.prediction_type == "epsilon" else scheduler.get_velocity(x0, noise, tt)
+                x_t, target = objective.noised(x0, noise, tt)
                 for key, z in conditions.items():
                     losses[key] += F.mse_loss(unet(x_t, tt, z), target).item() / repeats
             out[(name, t)] = (losses["right"], losses["wrong"], losses["null"])

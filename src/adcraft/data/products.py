@@ -90,7 +90,7 @@ def distinctive_tags(concepts: list[Concept]) -> list[Concept]:
     """Keep only the tags that name one concept: a caption shared by several products ('fruit', 面包 on
     croissant and baguette) trains the model to draw their average, a coloured blob, for all of them."""
     for lang in ("en", "zh"):
-        labels = Counter(getattr(c, f"label_{lang}") for c in concepts)
+        labels = {getattr(c, f"label_{lang}") for c in concepts}
         tags = Counter(t for c in concepts for t in set(getattr(c, f"tags_{lang}")))
         for c in concepts:
             own = getattr(c, f"label_{lang}")

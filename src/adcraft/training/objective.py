@@ -33,14 +33,19 @@ class DiffusionObjective:
         clipped = snr.clamp(max=self.min_snr_gamma)
         return clipped / (snr + 1) if self.prediction_type == "v_prediction" else clipped / snr
 
+    def noised(self, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x_t, the images noised to timesteps t, and what the model must predict from it (epsilon or v)."""
+        x_t = self.noise_scheduler.add_noise(x0, noise, t)
+        target = noise if self.prediction_type == "epsilon" else self.noise_scheduler.get_velocity(x0, noise, t)
+        return x_t, target
+
     def __call__(self, model, x0: torch.Tensor, z: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """Loss for clean images x0 (B, 4, H, W) and conditions z (B, D)."""
         b = x0.shape[0]
         noise = torch.randn(x0.shape, generator=generator).to(x0.device)  # (B, 4, H, W)
         t = torch.randint(0, self.num_timesteps, (b,), generator=generator).to(x0.device)  # (B,)
         drop = (torch.rand(b, generator=generator) < self.cond_drop_prob).to(x0.device)  # (B,)
-        x_t = self.noise_scheduler.add_noise(x0, noise, t)
-        target = noise if self.prediction_type == "epsilon" else self.noise_scheduler.get_velocity(x0, noise, t)
+        x_t, target = self.noised(x0, noise, t)
         pred = model(x_t, t, model.drop_condition(z, drop))
         per_image = F.mse_loss(pred.float(), target, reduction="none").mean(dim=(1, 2, 3))  # (B,)
         return (per_image * self.weights(t).to(per_image.device)).mean()
