@@ -46,7 +46,7 @@ def test_bad_texts_are_refused(texts, message):
 
 
 def test_unknown_encoder_spec_is_refused():
-    with pytest.raises(InvalidInputError, match="must be 'e5-small' or a local model directory"):
+    with pytest.raises(InvalidInputError, match="must be 'e5-small', a local model directory or cache:PATH"):
         load_encoder("no-such-encoder")
 
 
@@ -116,3 +116,22 @@ def test_cache_from_another_encoder_version_is_ignored(tmp_path):
     other.version = "2"
     CachedEncoder(other, tmp_path / "emb.safetensors").encode(["aa"])
     assert other.calls == [["aa"]]
+
+
+def test_cache_only_encoder_returns_cached_vectors_and_refuses_others(tmp_path, encoder):
+    path = tmp_path / "cache.safetensors"
+    cached = CachedEncoder(encoder, path)
+    vectors = cached.encode(["红色连衣裙", "red dress"])
+    cached.save()
+    stand_in = load_encoder(f"cache:{path}")
+    assert (stand_in.name, stand_in.version, stand_in.dim) == (encoder.name, encoder.version, encoder.dim)
+    np.testing.assert_array_equal(stand_in.encode(["red dress", "红色连衣裙"]), vectors[::-1])
+    with pytest.raises(InvalidInputError, match="1 texts are not in the embedding cache"):
+        stand_in.encode(["red dress", "blue shoes"])
+
+
+def test_cache_only_encoder_refuses_a_file_that_is_not_a_cache(tmp_path):
+    bad = tmp_path / "weights.safetensors"
+    bad.write_bytes(b"not a safetensors file")
+    with pytest.raises(InvalidInputError, match="is not an embedding cache"):
+        load_encoder(f"cache:{bad}")

@@ -11,7 +11,7 @@ from adcraft.diffusion.image import rgba_to_tensor
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.errors import ConfigError
 from adcraft.training.config import build_config, load_train_config, parse_overrides
-from adcraft.training.data import load_tensor_dataset
+from adcraft.training.data import EMBEDDING_CACHE, load_tensor_dataset
 from adcraft.training.loop import lr_at, train
 from adcraft.training.objective import DiffusionObjective
 from helpers import FIXTURE_ITEMS, draw_item
@@ -97,6 +97,35 @@ def test_standardized_training_reads_the_captions_statistics_and_folds_an_init(t
     torch.testing.assert_close(model.cond_std, std)
 
 
+def test_cache_only_encoder_trains_the_same_weights_as_the_encoder_that_filled_the_cache(tiny_dataset, tmp_path, encoder):
+    real = train(tiny_config(tiny_dataset, tmp_path / "real", steps=3), encoder=encoder)  # writes the cache
+    cached = train(tiny_config(tiny_dataset, tmp_path / "cached", steps=3,
+                               encoder=f"cache:{tiny_dataset / EMBEDDING_CACHE}"))
+    a, config_a = load_unet(real.checkpoint, use_ema=False)
+    b, config_b = load_unet(cached.checkpoint, use_ema=False)
+    assert config_a["encoder"] == config_b["encoder"]  # loadable with the real encoder afterwards
+    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
+        torch.testing.assert_close(pa, pb, msg=name)
+
+
+def test_time_budget_stops_the_run_and_spreads_the_cosine_over_it(tiny_dataset, tmp_path, encoder):
+    result = train(tiny_config(tiny_dataset, tmp_path / "run", steps=100_000, max_time_s=1.5, warmup_steps=2),
+                   encoder=encoder)
+    assert 2 < result.steps < 100_000
+    assert result.wall_time_s >= 1.5
+    cfg = build_config({"steps": 100_000, "warmup_steps": 10, "lr": 1e-3, "min_lr_ratio": 0.1, "max_time_s": 100})
+    assert lr_at(50, cfg, elapsed_s=0.0) == pytest.approx(1e-3)
+    assert lr_at(50, cfg, elapsed_s=50.0) == pytest.approx(0.55e-3, rel=1e-3)
+    assert lr_at(50, cfg, elapsed_s=100.0) == pytest.approx(1e-4)
+
+
+def test_cuda_is_refused_with_a_clear_message_where_torch_sees_none(tiny_dataset, tmp_path, encoder):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    with pytest.raises(ConfigError, match="device 'cuda' was asked for but torch sees no CUDA GPU"):
+        train(tiny_config(tiny_dataset, tmp_path / "run", steps=1, device="cuda"), encoder=encoder)
+
+
 def test_learning_rate_warms_up_then_decays():
     cfg = build_config({"steps": 1000, "warmup_steps": 100, "lr": 1e-3, "min_lr_ratio": 0.1})
     assert lr_at(0, cfg) == pytest.approx(1e-5)
@@ -116,6 +145,7 @@ def test_learning_rate_warms_up_then_decays():
     (["hflip=1"], "hflip must be true or false"),
     (["steps"], "must look like key=value"),
     (["balance=size"], "balance 'size' must be one of ['image', 'concept']"),
+    (["device=tpu"], "device 'tpu' must be one of ['cpu', 'cuda', 'auto']"),
 ])
 def test_bad_overrides_raise_naming_the_key(overrides, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[")):

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from adcraft.errors import InvalidInputError
 from adcraft.text.encoder import TextEncoder, check_texts
 
 logger = logging.getLogger(__name__)
@@ -70,3 +71,38 @@ class CachedEncoder:
             return
         vectors = load_file(str(self.path))["vectors"]
         self._memory.update(zip(json.loads(meta["keys"]), vectors))
+
+
+class CacheOnlyEncoder:
+    """The vectors of an embedding cache file, standing in for the encoder that wrote them.
+
+    For training on a machine where the encoder is not installed (a GPU machine with no network): the
+    dataset's captions were embedded here, and their cache travels with the dataset. A text the cache
+    does not hold is refused, never guessed.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        from safetensors import SafetensorError, safe_open
+
+        self.path = Path(path)
+        try:
+            with safe_open(str(self.path), framework="numpy") as f:
+                meta = f.metadata() or {}
+                vectors = f.get_tensor("vectors")
+            keys = json.loads(meta["keys"])
+            self.name, self.version = meta["encoder"], meta["version"]
+        except (OSError, SafetensorError, KeyError, json.JSONDecodeError) as exc:
+            raise InvalidInputError(f"{self.path} is not an embedding cache ({exc.__class__.__name__}: {exc}); "
+                                    "give the .embeddings.safetensors file a training run wrote") from exc
+        self.dim = int(vectors.shape[1])
+        self._vectors = dict(zip(keys, vectors))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The cached vectors of texts; refuses any text the cache does not hold."""
+        texts = check_texts(texts)
+        keys = [cache_key(self, t) for t in texts]
+        missing = [t for k, t in zip(keys, texts) if k not in self._vectors]
+        if missing:
+            raise InvalidInputError(f"{len(missing)} texts are not in the embedding cache {self.path} "
+                                    f"(first: {missing[0]!r}); embed them with the real encoder first")
+        return np.stack([self._vectors[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, self.dim), np.float32)

@@ -112,10 +112,19 @@ def _directory_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+CACHE_PREFIX = "cache:"  # "cache:PATH": the vectors of an embedding cache file, for texts embedded earlier
+
+
 def load_encoder(spec: str = DEFAULT_ENCODER) -> TextEncoder:
-    """Return the encoder named by spec: 'e5-small' or a local model directory."""
+    """Return the encoder named by spec: 'e5-small', a local model directory, or 'cache:PATH' (an embedding
+    cache file standing in for the encoder that wrote it, where that encoder is not installed)."""
     if spec == DEFAULT_ENCODER:
         return E5Encoder()
+    if spec.startswith(CACHE_PREFIX):
+        from adcraft.text.cache import CacheOnlyEncoder
+
+        return CacheOnlyEncoder(spec[len(CACHE_PREFIX):])
     if Path(spec).is_dir():
         return TransformersEncoder(spec)
-    raise InvalidInputError(f"encoder {spec!r} must be {DEFAULT_ENCODER!r} or a local model directory")
+    raise InvalidInputError(f"encoder {spec!r} must be {DEFAULT_ENCODER!r}, a local model directory or "
+                            f"{CACHE_PREFIX}PATH to an embedding cache file")

@@ -22,6 +22,9 @@ SAMPLE_PROMPTS = [  # fixed prompts of the sample grids, both languages
 ]
 
 
+DEVICES = ("cpu", "cuda", "auto")  # where training runs; "auto" takes a CUDA GPU when torch sees one
+
+
 @dataclass
 class TrainConfig:
     """Everything a training run needs; saved resolved beside every checkpoint."""
@@ -55,6 +58,8 @@ class TrainConfig:
     bf16: bool = False  # bf16 autocast: measured slower than fp32 for `base` on this CPU (bench/core.py)
     channels_last: bool = False  # measured no faster on this CPU (bench/core.py)
     threads: int = 0  # torch threads; 0 = torch's default
+    device: str = "cpu"  # one of DEVICES; the dataset, model and optimizer all live there
+    max_time_s: float = 0.0  # wall-clock budget: stop there, with the cosine run over it (0 = steps decide)
     sample_prompts: list[str] = field(default_factory=lambda: list(SAMPLE_PROMPTS))  # grid prompts
 
     def to_dict(self) -> dict:
@@ -142,6 +147,8 @@ def build_config(updates: dict) -> TrainConfig:
     config = _apply(base, {k: v for k, v in updates.items() if k != "preset"})
     if config.balance not in BALANCE_MODES:
         raise ConfigError(f"balance {config.balance!r} must be one of {list(BALANCE_MODES)}")
+    if config.device not in DEVICES:
+        raise ConfigError(f"device {config.device!r} must be one of {list(DEVICES)}")
     return config
 
 

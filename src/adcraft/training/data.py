@@ -36,16 +36,24 @@ class TensorDataset:
     def __len__(self) -> int:
         return self.images.shape[0]
 
+    def to(self, device: str | torch.device) -> TensorDataset:
+        """A copy with every tensor on `device` (the whole dataset fits on a GPU: batches never leave it)."""
+        move = (lambda t: None if t is None else t.to(device))
+        return TensorDataset(move(self.images), move(self.embeddings), move(self.caption_start),
+                             move(self.caption_count), self.fingerprint, move(self.weights))
+
     def sample_batch(self, batch_size: int, generator: torch.Generator, hflip: bool) -> tuple[torch.Tensor, torch.Tensor]:
-        """A random batch of images and, for each, one of its captions' embeddings."""
+        """A random batch of images and, for each, one of its captions' embeddings, drawn on the
+        generator's device (where the dataset must be)."""
+        device = generator.device
         if self.weights is None:
-            idx = torch.randint(0, len(self), (batch_size,), generator=generator)  # (B,)
+            idx = torch.randint(0, len(self), (batch_size,), generator=generator, device=device)  # (B,)
         else:
             idx = torch.multinomial(self.weights, batch_size, replacement=True, generator=generator)  # (B,)
-        pick = (torch.rand(batch_size, generator=generator) * self.caption_count[idx]).long()
+        pick = (torch.rand(batch_size, generator=generator, device=device) * self.caption_count[idx]).long()
         z = self.embeddings[self.caption_start[idx] + pick]  # (B, D)
         x = self.images[idx]  # (B, 4, S, S)
-        flip = torch.rand(batch_size, generator=generator) < 0.5
+        flip = torch.rand(batch_size, generator=generator, device=device) < 0.5
         if hflip:
             x = torch.where(flip[:, None, None, None], x.flip(-1), x)
         return x, z

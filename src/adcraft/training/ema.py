@@ -17,11 +17,14 @@ class EMA:
     def update(self, model: nn.Module, step: int) -> None:
         """Blend the current weights in, with decay min(decay, (1 + step) / (10 + step))."""
         d = min(self.decay, (1 + step) / (10 + step))
+        shadow, current = [], []
         for k, v in model.state_dict().items():
             if v.dtype.is_floating_point:
-                self.shadow[k].mul_(d).add_(v.detach().float(), alpha=1 - d)
+                shadow.append(self.shadow[k])
+                current.append(v.detach().float())
             else:
                 self.shadow[k].copy_(v)
+        torch._foreach_lerp_(shadow, current, 1 - d)  # one fused update on a GPU instead of one per tensor
 
     def copy_to(self, model: nn.Module) -> None:
         """Load the averaged weights into `model`."""

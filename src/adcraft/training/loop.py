@@ -18,9 +18,10 @@ from adcraft.data.dataset import read_dataset
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, save_checkpoint
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.diffusion.unet import ConditionalUNet, standardized_copy
+from adcraft.errors import ConfigError
 from adcraft.text.encoder import load_encoder
 from adcraft.text.grounding import Vocabulary
-from adcraft.training.config import TrainConfig, save_train_config
+from adcraft.training.config import DEVICES, TrainConfig, save_train_config
 from adcraft.training.data import load_tensor_dataset
 from adcraft.training.ema import EMA
 from adcraft.training.objective import DiffusionObjective
@@ -43,12 +44,15 @@ class TrainResult:
     wall_time_s: float
 
 
-def lr_at(step: int, config: TrainConfig) -> float:
-    """Linear warm-up to config.lr, then cosine decay to lr * min_lr_ratio over lr_decay_steps (or steps)."""
+def lr_at(step: int, config: TrainConfig, elapsed_s: float = 0.0) -> float:
+    """Linear warm-up to config.lr, then cosine decay to lr * min_lr_ratio over lr_decay_steps (or steps),
+    or, for a run with a wall-clock budget (max_time_s), over that budget."""
     if step < config.warmup_steps:
         return config.lr * (step + 1) / config.warmup_steps
     decay_steps = config.lr_decay_steps or config.steps
     progress = (step - config.warmup_steps) / max(1, decay_steps - config.warmup_steps)
+    if config.max_time_s > 0:
+        progress = elapsed_s / config.max_time_s
     cosine = 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
     return config.lr * (config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine)
 
@@ -60,6 +64,8 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
         torch.set_num_threads(config.threads)
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    device = resolve_device(config.device)
+    torch.backends.cudnn.benchmark = device.type == "cuda"  # fixed shapes: let cuDNN pick its fastest kernels
     encoder = encoder or load_encoder(config.encoder)
     data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder, config.balance)
     vocabulary = Vocabulary.from_records(read_dataset(config.data_dir))  # saved with every checkpoint
@@ -75,12 +81,13 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
         model = ConditionalUNet(unet_config)
         if unet_config.cond_standardize:
             model.set_condition_stats(mean, std)
+    model, data = model.to(device), data.to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, betas=tuple(config.adam_betas),
-                                  weight_decay=config.weight_decay)
+                                  weight_decay=config.weight_decay, fused=device.type == "cuda")
     ema = EMA(model, config.ema_decay)
-    generator = torch.Generator().manual_seed(config.seed)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
     objective = DiffusionObjective(config.schedule, config.cond_drop_prob, config.min_snr_gamma)
     step, elapsed = 0, 0.0
     if resume:
@@ -93,12 +100,12 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
         logger.info("resumed from %s at step %d", ckpt, step)
     save_train_config(config, out / "train_config.json")
     model.train()
-    window, t_window, loss = [], time.perf_counter(), float("nan")
-    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if config.bf16 else contextlib.nullcontext
-    while step < config.steps:
+    window, n_window, t_window, loss = torch.zeros((), device=device), 0, time.perf_counter(), float("nan")
+    autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if config.bf16 else contextlib.nullcontext
+    while step < config.steps and not (config.max_time_s > 0 and elapsed >= config.max_time_s):
         t0 = time.perf_counter()
         for group in optimizer.param_groups:
-            group["lr"] = lr_at(step, config)
+            group["lr"] = lr_at(step, config, elapsed)
         x0, z = data.sample_batch(config.batch_size, generator, config.hflip)
         if config.channels_last:
             x0 = x0.contiguous(memory_format=torch.channels_last)
@@ -110,25 +117,40 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
         optimizer.step()
         ema.update(model, step)
         step += 1
+        window += loss_t.detach()  # summed on the device: no synchronisation until the log line
+        n_window += 1
         elapsed += time.perf_counter() - t0
-        window.append(loss_t.item())
-        if step % config.log_every == 0 or step == config.steps:
-            loss = sum(window) / len(window)
-            rate = len(window) * config.batch_size / max(1e-9, time.perf_counter() - t_window)
+        done = step == config.steps or (config.max_time_s > 0 and elapsed >= config.max_time_s)
+        if step % config.log_every == 0 or done:
+            loss = float(window) / n_window
+            rate = n_window * config.batch_size / max(1e-9, time.perf_counter() - t_window)
+            remaining = ((config.max_time_s - elapsed) * rate / config.batch_size if config.max_time_s > 0
+                         else config.steps - step)
             record = {"step": step, "loss": round(loss, 5), "lr": optimizer.param_groups[0]["lr"],
                       "grad_norm": round(float(grad_norm), 4), "images_per_s": round(rate, 2),
-                      "eta_s": round((config.steps - step) * config.batch_size / max(rate, 1e-9)),
+                      "eta_s": round(max(0.0, remaining) * config.batch_size / max(rate, 1e-9)),
                       "wall_time_s": round(elapsed, 1)}
             with open(out / METRICS_FILE, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")
             (on_log or (lambda r: logger.info("%s", r)))(record)
-            window, t_window = [], time.perf_counter()
-        if config.sample_every and (step % config.sample_every == 0 or step == config.steps):
+            window, n_window, t_window = torch.zeros((), device=device), 0, time.perf_counter()
+        if config.sample_every and (step % config.sample_every == 0 or done):
             write_sample_grid(model, ema, encoder, config, out / "samples" / f"step_{step:06d}.png")
-        if step % config.ckpt_every == 0 or step == config.steps:
+        if step % config.ckpt_every == 0 or done:
             save_training_checkpoint(out / CHECKPOINT_DIR, model, ema, optimizer, generator, encoder, config,
                                      step, elapsed, data.fingerprint, vocabulary)
     return TrainResult(out / CHECKPOINT_DIR, step, loss, elapsed)
+
+
+def resolve_device(spec: str) -> torch.device:
+    """The training device: "cpu", "cuda" (refused where none is present) or "auto" (cuda when present)."""
+    if spec == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if spec == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' was asked for but torch sees no CUDA GPU; use device=cpu or auto")
+    if spec not in DEVICES:
+        raise ConfigError(f"device {spec!r} must be one of {list(DEVICES)}")
+    return torch.device(spec)
 
 
 def save_training_checkpoint(directory: Path, model: ConditionalUNet, ema: EMA, optimizer, generator,
@@ -146,7 +168,7 @@ def save_training_checkpoint(directory: Path, model: ConditionalUNet, ema: EMA, 
 
 
 def write_sample_grid(model: ConditionalUNet, ema: EMA, encoder, config: TrainConfig, path: Path) -> None:
-    """Sample the fixed prompts with the EMA weights and save a grid."""
+    """Sample the fixed prompts with the EMA weights (on the CPU) and save a grid."""
     ema_model = ConditionalUNet(model.config)
     ema.copy_to(ema_model)
     pipe = TextToImagePipeline(ema_model, encoder, config.schedule)

@@ -28,8 +28,8 @@ class DiffusionObjective:
     def weights(self, t: torch.Tensor) -> torch.Tensor:
         """Per-image loss weights (B,) for timesteps t (B,); all ones when Min-SNR is off."""
         if self.min_snr_gamma <= 0:
-            return torch.ones(t.shape, dtype=torch.float32)
-        snr = self.snr[t.cpu()]
+            return torch.ones(t.shape, dtype=torch.float32, device=t.device)
+        snr = self.snr.to(t.device)[t]
         clipped = snr.clamp(max=self.min_snr_gamma)
         return clipped / (snr + 1) if self.prediction_type == "v_prediction" else clipped / snr
 
@@ -40,12 +40,13 @@ class DiffusionObjective:
         return x_t, target
 
     def __call__(self, model, x0: torch.Tensor, z: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Loss for clean images x0 (B, 4, H, W) and conditions z (B, D)."""
-        b = x0.shape[0]
-        noise = torch.randn(x0.shape, generator=generator).to(x0.device)  # (B, 4, H, W)
-        t = torch.randint(0, self.num_timesteps, (b,), generator=generator).to(x0.device)  # (B,)
-        drop = (torch.rand(b, generator=generator) < self.cond_drop_prob).to(x0.device)  # (B,)
+        """Loss for clean images x0 (B, 4, H, W) and conditions z (B, D); the noise, timesteps and
+        condition dropout are drawn on the generator's device and moved to x0's."""
+        b, device = x0.shape[0], generator.device
+        noise = torch.randn(x0.shape, generator=generator, device=device).to(x0.device)  # (B, 4, H, W)
+        t = torch.randint(0, self.num_timesteps, (b,), generator=generator, device=device).to(x0.device)  # (B,)
+        drop = (torch.rand(b, generator=generator, device=device) < self.cond_drop_prob).to(x0.device)  # (B,)
         x_t, target = self.noised(x0, noise, t)
         pred = model(x_t, t, model.drop_condition(z, drop))
         per_image = F.mse_loss(pred.float(), target, reduction="none").mean(dim=(1, 2, 3))  # (B,)
-        return (per_image * self.weights(t).to(per_image.device)).mean()
+        return (per_image * self.weights(t)).mean()
