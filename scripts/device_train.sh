@@ -7,6 +7,9 @@
 # for the text encoder: configs say encoder: cache:...) and, where the machine lacks diffusers, its wheels
 # in .whl/. The small `base` UNet leaves a large GPU mostly idle, so the runs share it side by side.
 # Each run's model (fp16), config, resolved train config and loss curve land in OUT_DIR/<config name>/.
+# Wheels for a machine without diffusers (Python 3.12 there), fetched where pip works:
+#   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+#     --platform manylinux2014_x86_64 -d .whl diffusers==0.42.1 importlib_metadata
 set -euo pipefail
 out=$1; shift
 [ $# -ge 1 ] || { echo "usage: $0 OUT_DIR CONFIG [CONFIG ...]" >&2; exit 2; }
