@@ -41,6 +41,26 @@ def test_zh_colour_names_with_a_bare_colour_character(text, family):
     assert find_color(text) == family  # after a colour-name prefix yes; inside 红茶 / 口红 / 抹茶粉 no
 
 
+@pytest.mark.parametrize("text, family", [
+    ("暮山紫 手机壳", "purple"), ("哑光黑 无线耳机", "black"), ("藏蓝卫衣", "blue"), ("远峰蓝 手机", "blue"),
+    ("雅川青 手机", "green"), ("石墨色 平板", "grey"), ("银色手表", "grey"), ("豆沙色口红", "pink"),
+    ("Sterling Silver Ring", None), ("14k Gold Chain", None), ("Graphite Tennis Racket", None),
+    ("金黄酥脆 锅巴", None), ("香槟 750ml", None), ("杏仁饼干", None),
+])
+def test_shop_finishes_map_to_their_family_and_materials_are_no_colour(text, family):
+    assert find_color(text) == family  # bare English gold/silver/graphite are the material, not a colour
+
+
+@pytest.mark.parametrize("text, span", [
+    ("香槟金 耳机", (0, 3)), ("Champagne Gold earbuds", (0, 14)), ("玫瑰金手表", (0, 3)), ("杏色连衣裙", (0, 2)),
+    ("Rose Gold watch", (0, 9)),
+])
+def test_gold_and_beige_are_colour_names_of_no_family(text, span):
+    assert color_spans(text) == [(*span, None)]  # masked from grounding, but no colour is drawn
+    assert find_color(text) is None
+    assert find_color(text + " 红色") == "red"  # a real family later in the text still counts
+
+
 def test_color_spans_prefer_the_longest_word_in_text_order():
     assert color_spans("Tomato Red and navy") == [(0, 10, "red"), (15, 19, "blue")]
     assert color_spans("酒红色毛衣配白色裤子") == [(0, 2, "red"), (6, 8, "white")]  # 酒红, not 红; 白色, not 白

@@ -103,6 +103,21 @@ def test_labels_used_as_colour_names_are_not_the_product(prompt, concept, captio
     assert (g.concept, g.caption) == (concept, caption)
 
 
+@pytest.mark.parametrize("prompt, concept, caption", [
+    ("Apple Watch Series 9 (PRODUCT)RED", None, "Apple Watch Series 9 (PRODUCT)RED"),  # a brand, not a fruit
+    ("苹果手表 运动表带", None, "苹果手表 运动表带"),
+    ("Fresh Red Apple 3 lb Bag", "apple", "red apple"),  # the fruit itself still grounds
+    ("Red Bull energy drink 250ml", None, "Red Bull energy drink 250ml"),
+    ("Banana Republic Linen Dress", "dress", "dress"),  # the masked brand leaves the real product
+    ("Champagne Gold Handbag", "bag", "handbag"),  # a colour name (of no family), not the drink
+])
+def test_labels_inside_brand_names_are_not_the_product(prompt, concept, caption):
+    food = [VocabularyEntry("banana", "香蕉", "banana"), VocabularyEntry("cola", "红牛", "red bull"),
+            VocabularyEntry("champagne", "香槟", "champagne")]
+    g = Vocabulary(ENTRIES + food, {"apple": {"zh": ["苹果"], "en": ["apple"]}}).ground(prompt)
+    assert (g.concept, g.caption) == (concept, caption)
+
+
 def test_shop_words_of_concepts_the_model_lacks_are_ignored_and_can_be_turned_off(tmp_path):
     assert Vocabulary(ENTRIES, SHOP_TERMS).ground("Blue widget").concept is None
     Vocabulary(ENTRIES).save(tmp_path)

@@ -10,24 +10,30 @@ from PIL import Image
 from adcraft.errors import InvalidInputError
 
 # family -> (zh word, en word, other spellings that name the same family); the compound names made of a
-# product word (樱桃红, "tomato red", 巧克力色) are here so that grounding never reads them as the product
+# product word (樱桃红, "tomato red", 巧克力色, "champagne gold") are here so that grounding never reads
+# them as the product. 银色 is grey; bare English "silver"/"gold"/"graphite" are left out: in titles they are
+# mostly the material (sterling silver, 14k gold, a graphite racket)
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "red": ("红色", "red", ("大红", "酒红", "樱桃红", "番茄红", "玫瑰红", "红", "burgundy", "wine red", "crimson",
                             "scarlet", "cherry red", "tomato red")),
     "orange": ("橙色", "orange", ("橘色", "橘黄", "橙", "orange-coloured", "orange colored")),
     "yellow": ("黄色", "yellow", ("明黄", "柠檬黄", "黄", "mustard", "lemon yellow")),
-    "green": ("绿色", "green", ("墨绿", "军绿", "草绿", "橄榄绿", "薄荷绿", "牛油果绿", "绿", "olive", "mint",
+    "green": ("绿色", "green", ("墨绿", "军绿", "草绿", "橄榄绿", "薄荷绿", "牛油果绿", "雅川青", "绿", "olive", "mint",
                                 "avocado green")),
-    "blue": ("蓝色", "blue", ("天蓝", "藏青", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "navy", "sky blue", "teal", "cyan")),
+    "blue": ("蓝色", "blue", ("天蓝", "藏青", "藏蓝", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "navy", "sky blue", "teal", "cyan")),
     "purple": ("紫色", "purple", ("香芋紫", "茄紫", "紫", "violet", "lilac", "lavender", "plum", "eggplant purple")),
-    "pink": ("粉色", "pink", ("粉红", "樱花粉", "玫红", "桃粉", "粉", "rose pink", "magenta", "peach pink",
-                              "salmon pink")),
-    "brown": ("棕色", "brown", ("咖啡色", "巧克力色", "焦糖色", "奶茶色", "驼色", "卡其", "褐色", "棕", "khaki",
+    "pink": ("粉色", "pink", ("粉红", "樱花粉", "玫红", "桃粉", "粉", "豆沙色", "rose pink", "magenta",
+                              "peach pink", "salmon pink")),
+    "brown": ("棕色", "brown", ("咖啡色", "巧克力色", "焦糖色", "奶茶色", "驼色", "卡其", "褐色", "棕", "咖色",
+                                "khaki",
                                 "tan", "camel", "caramel", "chocolate brown", "coffee brown")),
-    "black": ("黑色", "black", ("纯黑", "黑", "jet black")),
-    "white": ("白色", "white", ("米白", "纯白", "奶白", "白", "ivory", "off-white", "cream")),
-    "grey": ("灰色", "grey", ("浅灰", "深灰", "灰", "gray", "charcoal")),
+    "black": ("黑色", "black", ("纯黑", "黑", "午夜色", "jet black")),
+    "white": ("白色", "white", ("米白", "纯白", "奶白", "白", "星光色", "ivory", "off-white", "cream")),
+    "grey": ("灰色", "grey", ("浅灰", "深灰", "深空灰", "灰", "银色", "石墨色", "gray", "charcoal")),
 }
+# colour names that are none of the families (gold, beige): read as colour names, so grounding never takes
+# them for the product (香槟金 is no champagne), but they give no family: no colour beats a wrong one
+SHADES_WITHOUT_FAMILY = ("金色", "香槟金", "香槟色", "玫瑰金", "杏色", "米色", "燕麦色", "champagne gold", "rose gold")
 CHROMATIC_HUES = {"red": 0.0, "orange": 28.0, "yellow": 52.0, "green": 125.0, "blue": 215.0,
                   "purple": 275.0, "pink": 325.0}  # target hue (degrees) of each chromatic family
 # single-character zh colour words count only after 色, as a title's first character, or after a
@@ -41,6 +47,7 @@ ZH_COLOR_PREFIXES = (
     "薰衣草", "珊瑚", "琥珀", "月光", "牛仔", "苹果", "橘子", "丁香", "香芋", "芋泥", "藕", "黑曜石",
     "太空", "星空", "极光", "翡翠", "松石", "蓝莓", "桑葚", "荔枝", "蜜桃", "荧光", "克莱因", "勃艮第", "普鲁士",
     "午夜", "深海", "海洋", "森林", "松柏", "苔藓", "芥末", "蛋黄", "云朵", "烟雾", "曜石", "水晶", "枫叶",
+    "哑光", "磨砂", "冰川", "远峰", "暮山", "极夜", "幻夜", "龙晶", "晴空", "霞光", "钛空",  # phone and gadget finishes
 )
 # words that start with a colour character but name no colour (柠檬红茶 is lemon black tea, not red)
 ZH_NOT_COLORS = (
@@ -52,9 +59,9 @@ ZH_NOT_COLORS = (
 _EN_FOOD_AFTER_ORANGE = ("juice", "fruit", "slice", "peel")
 
 
-def _lexicon() -> list[tuple[str, str]]:
+def _lexicon() -> list[tuple[str, str | None]]:
     """(word, family) pairs (color_spans resolves overlaps, so their order does not matter)."""
-    pairs = []
+    pairs: list[tuple[str, str | None]] = [(shade, None) for shade in SHADES_WITHOUT_FAMILY]
     for family, (zh, en, others) in COLOR_FAMILIES.items():
         pairs += [(zh, family), (en, family)] + [(o, family) for o in others]
     return pairs
@@ -71,9 +78,9 @@ def color_words(family: str) -> tuple[str, str]:
     return zh, en
 
 
-def color_spans(text: str) -> list[tuple[int, int, str]]:
+def color_spans(text: str) -> list[tuple[int, int, str | None]]:
     """Every colour word in zh or en text as (start, end, family), in text order; where words overlap, the
-    longest wins, then the leftmost (酒红色: 酒红, not 红色).
+    longest wins, then the leftmost (酒红色: 酒红, not 红色). family is None for a shade of no family (金色).
 
     Rules: a single Chinese character (红, 白 …) counts when followed by 色, after a colour-name prefix
     (西瓜红, 象牙白, 深蓝: the span covers the prefix), or as the first character of the text (红裙子) unless
@@ -81,7 +88,7 @@ def color_spans(text: str) -> list[tuple[int, int, str]]:
     "orange" counts except before juice/fruit/slice/peel or as the whole text.
     """
     lowered = text.lower()
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str | None]] = []
     for word, family in _LEXICON:
         for match in re.finditer(re.escape(word.lower()), lowered):
             start, end = match.span()
@@ -101,7 +108,7 @@ def color_spans(text: str) -> list[tuple[int, int, str]]:
                 elif not (text[end:end + 1] == "色" or (start == 0 and len(text) > 2)):
                     continue
             found.append((start, end, family))
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str | None]] = []
     for start, end, family in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest, then leftmost
         if not any(start < e and s < end for s, e, _ in spans):
             spans.append((start, end, family))
@@ -110,8 +117,7 @@ def color_spans(text: str) -> list[tuple[int, int, str]]:
 
 def find_color(text: str) -> str | None:
     """The first colour family named in zh or en text (see color_spans); None if there is none."""
-    spans = color_spans(text)
-    return spans[0][2] if spans else None
+    return next((family for _, _, family in color_spans(text) if family is not None), None)
 
 
 def rgb_to_hsv(rgb: np.ndarray) -> np.ndarray:

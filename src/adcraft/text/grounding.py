@@ -10,7 +10,8 @@ still says how far it is from anything the model knows.
 
 Shops rarely use the emoji-derived labels ("tee", "体恤", "sneakers", "Gala apples"), so a packaged
 lexicon of shop-title words per concept (lexicons/shop_terms.yaml, keyed by concept id) is matched too;
-the caption is still the concept's own training label.
+the caption is still the concept's own training label. A label inside a brand or product-line name
+(lexicons/brands.yaml: "Apple Watch", "Red Bull", "Huawei Mate 60") never counts.
 """
 
 from __future__ import annotations
@@ -73,6 +74,20 @@ def load_shop_terms() -> dict[str, dict[str, list[str]]]:
             for concept, langs in yaml.safe_load(text).items()}
 
 
+@lru_cache(maxsize=1)
+def load_brand_patterns() -> tuple[re.Pattern, ...]:
+    """The packaged brand and product-line names that grounding masks (lexicons/brands.yaml)."""
+    import yaml
+
+    text = resources.files("adcraft.text").joinpath("lexicons", "brands.yaml").read_text("utf-8")
+    return tuple(re.compile(p, re.IGNORECASE) for p in yaml.safe_load(text)["patterns"])
+
+
+def brand_spans(text: str) -> list[tuple[int, int]]:
+    """Where text names a brand or product line that contains a product word, as (start, end) spans."""
+    return [m.span() for pattern in load_brand_patterns() for m in pattern.finditer(text)]
+
+
 class Vocabulary:
     """The concept labels of a model's training data (and shop words for them), matched against prompts."""
 
@@ -123,10 +138,12 @@ class Vocabulary:
         """The concept whose label occurs in text: the longest label, then the last one (the head noun of a
         title usually comes last: "碎花连衣裙女", "Oxford Dress Shoes"); None when no label occurs.
 
-        A label inside a colour name ("Tomato Red Dress", "巧克力色短靴") never counts; one right before a
+        A label inside a colour name ("Tomato Red Dress", "巧克力色短靴") or a brand name ("Apple Watch")
+        never counts; one right before a
         colour word ("牛油果绿水壶", "T恤白") loses to any other label in the text.
         """
         spans = color_spans(text)
+        brands = brand_spans(text)
         best: tuple[tuple[bool, int, int], VocabularyEntry, str] | None = None
         for term, pattern, entry in self._terms:
             if pattern is None:
@@ -134,7 +151,7 @@ class Vocabulary:
             else:
                 hits = list(pattern.finditer(text))
                 pos = hits[-1].start() if hits else -1
-            if pos < 0:
+            if pos < 0 or any(s < pos + len(term) and pos < e for s, e in brands):
                 continue
             use = _colour_use(text, pos, pos + len(term), spans)
             if use == 2:
