@@ -111,7 +111,7 @@ def test_cache_only_encoder_trains_the_same_weights_as_the_encoder_that_filled_t
 def test_time_budget_stops_the_run_and_spreads_the_cosine_over_it(tiny_dataset, tmp_path, encoder):
     result = train(tiny_config(tiny_dataset, tmp_path / "run", steps=100_000, max_time_s=1.5, warmup_steps=2),
                    encoder=encoder)
-    assert 2 < result.steps < 100_000
+    assert 1 <= result.steps < 100_000  # stopped by the budget, not by steps
     assert result.wall_time_s >= 1.5
     cfg = build_config({"steps": 100_000, "warmup_steps": 10, "lr": 1e-3, "min_lr_ratio": 0.1, "max_time_s": 100})
     assert lr_at(50, cfg, elapsed_s=0.0) == pytest.approx(1e-3)

@@ -102,7 +102,8 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     model.train()
     window, n_window, t_window, loss = torch.zeros((), device=device), 0, time.perf_counter(), float("nan")
     autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if config.bf16 else contextlib.nullcontext
-    while step < config.steps and not (config.max_time_s > 0 and elapsed >= config.max_time_s):
+    budget = config.max_time_s if config.max_time_s > 0 else math.inf
+    while step < config.steps and elapsed < budget:
         t0 = time.perf_counter()
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, config, elapsed)
@@ -120,16 +121,14 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
         window += loss_t.detach()  # summed on the device: no synchronisation until the log line
         n_window += 1
         elapsed += time.perf_counter() - t0
-        done = step == config.steps or (config.max_time_s > 0 and elapsed >= config.max_time_s)
+        done = step == config.steps or elapsed >= budget
         if step % config.log_every == 0 or done:
             loss = float(window) / n_window
             rate = n_window * config.batch_size / max(1e-9, time.perf_counter() - t_window)
-            remaining = ((config.max_time_s - elapsed) * rate / config.batch_size if config.max_time_s > 0
-                         else config.steps - step)
+            eta = min(budget - elapsed, (config.steps - step) * config.batch_size / max(rate, 1e-9))
             record = {"step": step, "loss": round(loss, 5), "lr": optimizer.param_groups[0]["lr"],
                       "grad_norm": round(float(grad_norm), 4), "images_per_s": round(rate, 2),
-                      "eta_s": round(max(0.0, remaining) * config.batch_size / max(rate, 1e-9)),
-                      "wall_time_s": round(elapsed, 1)}
+                      "eta_s": round(max(0.0, eta)), "wall_time_s": round(elapsed, 1)}
             with open(out / METRICS_FILE, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")
             (on_log or (lambda r: logger.info("%s", r)))(record)
