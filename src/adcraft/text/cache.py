@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import save_file
 
 from adcraft.errors import InvalidInputError
 from adcraft.text.encoder import TextEncoder, check_texts
@@ -62,15 +62,19 @@ class CachedEncoder:
         os.replace(tmp, self.path)
 
     def _load(self) -> None:
-        from safetensors import safe_open
-
-        with safe_open(str(self.path), framework="numpy") as f:
-            meta = f.metadata() or {}
+        meta, vectors = read_cache_file(self.path)
         if meta.get("encoder") != self.name or meta.get("version") != self.version:
             logger.warning("ignoring embedding cache %s made by another encoder", self.path)
             return
-        vectors = load_file(str(self.path))["vectors"]
         self._memory.update(zip(json.loads(meta["keys"]), vectors))
+
+
+def read_cache_file(path: Path) -> tuple[dict[str, str], np.ndarray]:
+    """A cache file's metadata (encoder, version, keys as JSON) and its vectors (N, dim)."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="numpy") as f:
+        return f.metadata() or {}, f.get_tensor("vectors")
 
 
 class CacheOnlyEncoder:
@@ -82,13 +86,11 @@ class CacheOnlyEncoder:
     """
 
     def __init__(self, path: str | Path) -> None:
-        from safetensors import SafetensorError, safe_open
+        from safetensors import SafetensorError
 
         self.path = Path(path)
         try:
-            with safe_open(str(self.path), framework="numpy") as f:
-                meta = f.metadata() or {}
-                vectors = f.get_tensor("vectors")
+            meta, vectors = read_cache_file(self.path)
             keys = json.loads(meta["keys"])
             self.name, self.version = meta["encoder"], meta["version"]
         except (OSError, SafetensorError, KeyError, json.JSONDecodeError) as exc:
@@ -105,4 +107,6 @@ class CacheOnlyEncoder:
         if missing:
             raise InvalidInputError(f"{len(missing)} texts are not in the embedding cache {self.path} "
                                     f"(first: {missing[0]!r}); embed them with the real encoder first")
-        return np.stack([self._vectors[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, self.dim), np.float32)
+        if not keys:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([self._vectors[k] for k in keys]).astype(np.float32)
