@@ -49,6 +49,17 @@ def test_brand_already_in_title_is_not_repeated():
     assert all(write_copy(SHOES, variant=v).headline.count("Cloud Runner") == 1 for v in range(3))
 
 
+def test_description_clauses_with_the_merchants_banned_words_stay_out_of_the_copy():
+    product = Product(title="Cloud runner", language="en", price=59, currency="USD", banned_terms=["Acme"],
+                      description="Lighter than Acme runners. Breathable knit upper. Cushioned sole for long runs.")
+    copy = write_copy(product)
+    texts = " ".join(copy.texts().values())
+    assert "Acme" not in texts and "Breathable knit upper" in texts
+    unbanned = write_copy(Product(title="Cloud runner", language="en", price=59, currency="USD",
+                                  description=product.description))
+    assert "Acme" in " ".join(unbanned.texts().values())  # the same clause is used when nothing bans it
+
+
 def test_merchant_selling_points_are_preferred():
     product = Product(title="保温杯", description="不锈钢内胆。", price=Decimal(89), selling_points=["12小时保温", "316不锈钢"])
     assert write_copy(product).selling_points == ["12小时保温", "316不锈钢"]

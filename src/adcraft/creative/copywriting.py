@@ -157,6 +157,17 @@ def _resolve(product, tone: str, lang: str | None, attributes):
     return lang, tone, attributes
 
 
+def _without_banned_terms(product):
+    """A test that a text holds none of the merchant's banned words: description clauses that name one
+    (a competitor, say) are left out of the copy instead of blocking the whole creative later."""
+    if not product.banned_terms:
+        return lambda text: True
+    from adcraft.creative.compliance import MERCHANT_RULE, check_compliance
+
+    return lambda text: not any(hit.rule == MERCHANT_RULE
+                                for hit in check_compliance(text, banned_terms=product.banned_terms).hits)
+
+
 def write_copy(product, attributes=None, tone: str = "neutral", lang: str | None = None, variant: int = 0,
                cta_variant: int | None = None) -> Copy:
     """All texts of a creative, from the product's own words; `variant` picks the headline option."""
@@ -172,11 +183,12 @@ def write_copy(product, attributes=None, tone: str = "neutral", lang: str | None
         points = [shorten(p, lang, POINT_MAX[lang]) for p in product.selling_points]
     else:
         points = extract_selling_points(product.description, lang, MAX_POINTS + 1, POINT_MAX[lang])
-    points = [p for p in dict.fromkeys(points) if p][: MAX_POINTS + 1]
+    sayable = _without_banned_terms(product)
+    points = [p for p in dict.fromkeys(points) if p and sayable(p)][: MAX_POINTS + 1]
     # the sub-line: a description clause the points do not use, else the first of too many points
     from adcraft.text.attributes import split_clauses
 
-    unused = [c for c in split_clauses(product.description, lang) if not any(p in c for p in points)]
+    unused = [c for c in split_clauses(product.description, lang) if not any(p in c for p in points) and sayable(c)]
     subline = points.pop(0) if len(points) > MAX_POINTS else (unused[0] if unused else "")
     if subline and subline in headline.text:
         subline = ""
