@@ -10,8 +10,8 @@ from PIL import Image
 from adcraft.errors import InvalidInputError
 
 # family -> (zh word, en word, other spellings that name the same family); the compound names made of a
-# product word (樱桃红, "tomato red", 巧克力色, "champagne gold") are here so that grounding never reads
-# them as the product. 银色 is grey; bare English "silver"/"gold"/"graphite" are left out: in titles they are
+# product word (樱桃红, "tomato red", 巧克力色) are here so that grounding never reads them as the
+# product (SHADES_WITHOUT_FAMILY below does the same for 香槟金). 银色 is grey; bare English "silver"/"gold"/"graphite" are left out: in titles they are
 # mostly the material (sterling silver, 14k gold, a graphite racket)
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "red": ("红色", "red", ("大红", "酒红", "樱桃红", "番茄红", "玫瑰红", "红", "burgundy", "wine red", "crimson",
@@ -25,8 +25,7 @@ COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "pink": ("粉色", "pink", ("粉红", "樱花粉", "玫红", "桃粉", "粉", "豆沙色", "rose pink", "magenta",
                               "peach pink", "salmon pink")),
     "brown": ("棕色", "brown", ("咖啡色", "巧克力色", "焦糖色", "奶茶色", "驼色", "卡其", "褐色", "棕", "咖色",
-                                "khaki",
-                                "tan", "camel", "caramel", "chocolate brown", "coffee brown")),
+                                "khaki", "tan", "camel", "caramel", "chocolate brown", "coffee brown")),
     "black": ("黑色", "black", ("纯黑", "黑", "午夜色", "jet black")),
     "white": ("白色", "white", ("米白", "纯白", "奶白", "白", "星光色", "ivory", "off-white", "cream")),
     "grey": ("灰色", "grey", ("浅灰", "深灰", "深空灰", "灰", "银色", "石墨色", "gray", "charcoal")),

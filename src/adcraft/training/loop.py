@@ -65,7 +65,8 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     device = resolve_device(config.device)
-    torch.backends.cudnn.benchmark = device.type == "cuda"  # fixed shapes: let cuDNN pick its fastest kernels
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick its fastest kernels
     encoder = encoder or load_encoder(config.encoder)
     data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder, config.balance)
     vocabulary = Vocabulary.from_records(read_dataset(config.data_dir))  # saved with every checkpoint
