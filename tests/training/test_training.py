@@ -197,3 +197,26 @@ def test_concept_balance_draws_each_concept_equally_often_however_many_images_it
         x, _ = data.sample_batch(6000, generator, hflip=False)
         drawn = x[:, 0, 0, 0]
         assert abs((drawn == 9).float().mean().item() - banana_share) < 0.02
+
+
+def test_noisy_t_frac_skews_training_timesteps_towards_noise_and_leaves_uniform_runs_alone():
+    from adcraft.diffusion.schedule import ScheduleConfig
+
+    schedule = ScheduleConfig()
+    uniform, skewed = DiffusionObjective(schedule), DiffusionObjective(schedule, noisy_t_frac=0.5, noisy_t_from=0.7)
+    t_uniform = uniform.timesteps(20000, torch.Generator().manual_seed(0))
+    t_skewed = skewed.timesteps(20000, torch.Generator().manual_seed(0))
+    assert torch.equal(t_uniform[:100], torch.randint(0, 1000, (100,), generator=torch.Generator().manual_seed(0)))
+
+    def noisy_share(t: torch.Tensor) -> float:
+        return (t >= 700).float().mean().item()
+
+    assert abs(noisy_share(t_uniform) - 0.3) < 0.02
+    assert abs(noisy_share(t_skewed) - (0.5 + 0.5 * 0.3)) < 0.02  # half forced noisy, the other half uniform
+    assert t_skewed.min() >= 0 and t_skewed.max() < 1000
+
+
+@pytest.mark.parametrize("override", ["noisy_t_frac=1.5", "noisy_t_from=1.0", "noisy_t_frac=-0.1"])
+def test_noisy_t_settings_outside_their_range_are_refused(override):
+    with pytest.raises(ConfigError, match=override.split("=")[0]):
+        load_train_config(None, [override])

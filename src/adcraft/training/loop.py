@@ -89,7 +89,8 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
                                   weight_decay=config.weight_decay, fused=device.type == "cuda")
     ema = EMA(model, config.ema_decay)
     generator = torch.Generator(device=device).manual_seed(config.seed)
-    objective = DiffusionObjective(config.schedule, config.cond_drop_prob, config.min_snr_gamma)
+    objective = DiffusionObjective(config.schedule, config.cond_drop_prob, config.min_snr_gamma,
+                                   config.noisy_t_frac, config.noisy_t_from)
     step, elapsed = 0, 0.0
     if resume:
         resume = Path(resume)
