@@ -110,6 +110,8 @@ def test_labels_used_as_colour_names_are_not_the_product(prompt, concept, captio
     ("Red Bull energy drink 250ml", None, "Red Bull energy drink 250ml"),
     ("Banana Republic Linen Dress", "dress", "dress"),  # the masked brand leaves the real product
     ("Champagne Gold Handbag", "bag", "handbag"),  # a colour name (of no family), not the drink
+    ("Organic Apple Slices, a Snack to Share Like Apple Watch Rings", "apple", "red apple"),  # the earlier apple
+    ("红富士苹果 不是苹果手表", "apple", "红苹果"),
 ])
 def test_labels_inside_brand_names_are_not_the_product(prompt, concept, caption):
     food = [VocabularyEntry("banana", "香蕉", "banana"), VocabularyEntry("cola", "红牛", "red bull"),

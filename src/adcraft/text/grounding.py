@@ -146,19 +146,15 @@ class Vocabulary:
         brands = brand_spans(text)
         best: tuple[tuple[bool, int, int], VocabularyEntry, str] | None = None
         for term, pattern, entry in self._terms:
-            if pattern is None:
-                pos = text.rfind(term)
-            else:
-                hits = list(pattern.finditer(text))
-                pos = hits[-1].start() if hits else -1
-            if pos < 0 or any(s < pos + len(term) and pos < e for s, e in brands):
-                continue
-            use = _colour_use(text, pos, pos + len(term), spans)
-            if use == 2:
-                continue
-            rank = (use == 0, len(term), pos)
-            if best is None or rank > best[0]:
-                best = (rank, entry, term)
+            for pos in _occurrences(text, term, pattern):  # every one: "apple … Apple Watch" keeps the apple
+                if any(s < pos + len(term) and pos < e for s, e in brands):
+                    continue
+                use = _colour_use(text, pos, pos + len(term), spans)
+                if use == 2:
+                    continue
+                rank = (use == 0, len(term), pos)
+                if best is None or rank > best[0]:
+                    best = (rank, entry, term)
         return None if best is None else (best[1], best[2])
 
     def ground(self, prompt: str) -> Grounding:
@@ -176,6 +172,17 @@ class Vocabulary:
             zh_word, en_word = color_words(color)
             caption = f"{zh_word}{label}" if zh else f"{en_word} {label}"
         return Grounding(prompt, caption, entry.concept, term, color)
+
+
+def _occurrences(text: str, term: str, pattern: re.Pattern | None) -> list[int]:
+    """Start of every occurrence of term in text: plain substrings, or the pattern's word-bounded matches."""
+    if pattern is not None:
+        return [m.start() for m in pattern.finditer(text)]
+    starts, pos = [], text.find(term)
+    while pos >= 0:
+        starts.append(pos)
+        pos = text.find(term, pos + 1)
+    return starts
 
 
 def _colour_use(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> int:
