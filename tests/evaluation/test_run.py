@@ -75,6 +75,14 @@ def test_summary_is_json_and_table_has_every_metric(result, tmp_path):
     assert paths["grid"].is_file() and paths["grid_prompts"].read_text(encoding="utf-8").splitlines()[1] == "蓝色收纳盒子大号"
 
 
+def test_accuracy_is_split_by_how_many_images_the_concept_has_in_the_dataset(result):
+    by = result.summary["by_dataset_images"]
+    stick = next(p for p in result.summary["per_prompt"] if p["concept"] == "c4")  # the one concept without variants
+    assert by["generated"]["one image"] == {"prompts": 1, "top1": stick["top1_hits"] / 2, "top5": stick["top5_hits"] / 2}
+    assert by["generated"]["several images"]["prompts"] == 3
+    assert by["real"]["several images"]["top5"] == 1.0  # the ceiling, split the same way
+
+
 def test_grid_lays_prompts_down_and_seeds_across(result):
     grid = sample_grid(result.images, cell=32)
     assert grid.size == (64, 128)
@@ -85,6 +93,7 @@ def test_run_without_data_has_only_the_model_column(pipe, trained_evaluator):
     res = run_eval(pipe, evaluator, PROMPTS[:2], EvalConfig(seeds=2, steps=1))
     assert set(res.summary["metrics"]) == {"generated"}
     assert res.summary["metrics"]["generated"]["feature_frechet_distance"] is None
+    assert "by_dataset_images" not in res.summary  # no dataset to count images in
 
 
 def test_reference_record_matches_concept_and_colour(shapes_dataset):

@@ -120,6 +120,10 @@ def eval_table(summary: dict):
     if grounding := summary.get("grounding"):
         caption += (f"; {grounding['matched']} prompts read as a training caption "
                     f"({grounding['correct']} of them of the right concept)")
+    for kind, m in summary.get("by_dataset_images", {}).get("generated", {}).items():
+        if m["prompts"]:
+            caption += (f"\nconcepts with {kind} in the dataset ({m['prompts']} prompts): "
+                        f"top-1 {m['top1']:.3f}, top-5 {m['top5']:.3f}")
     table = Table(title=f"adcraft eval: {summary['model']}", caption=caption)
     for col in ("metric", "model", "real (ceiling)", "random concept (floor)", "target"):
         table.add_column(col, justify="left" if col == "metric" else "right")

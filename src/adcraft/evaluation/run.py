@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -79,10 +80,10 @@ def real_views(img: Image.Image, n: int, seed: int) -> list[Image.Image]:
     return [img] + [tensor_to_rgba(v) for v in views]
 
 
-def reference_conditions(prompts: list[EvalPrompt], data: Path, heldout: set[str], cfg: EvalConfig):
+def reference_conditions(prompts: list[EvalPrompt], data: Path, records: list[ImageRecord], heldout: set[str],
+                         cfg: EvalConfig):
     """(real, random, reference): per prompt, seeds views of its real image, seeds images of random other
     concepts, and the un-augmented real image; prompts whose concept the dataset lacks get None."""
-    records = [r for r in read_dataset(data) if r.concept]
     rng = random.Random(cfg.seed)
     real, rand, ref = [], [], []
     for i, p in enumerate(prompts):
@@ -157,6 +158,22 @@ def _colour_families(images, prompts, keep) -> dict[int, list[str | None]]:
         return {}
 
 
+DATASET_KINDS = ("one image", "several images")  # concepts by their images in the dataset (food vs colour variants)
+
+
+def by_dataset_images(per_prompt: list[dict], images_of: Counter, seeds: int) -> dict:
+    """Concept accuracy split by how many images a prompt's concept has in the dataset: one (food, drink,
+    whose colour is intrinsic) or several (colour variants). {kind: {prompts, top1, top5}}."""
+    out = {}
+    for kind in DATASET_KINDS:
+        rows = [p for p in per_prompt if (images_of[p["concept"]] == 1) == (kind == "one image")]
+        n = len(rows) * seeds
+        out[kind] = {"prompts": len(rows),
+                     "top1": sum(p["top1_hits"] for p in rows) / n if n else None,
+                     "top5": sum(p["top5_hits"] for p in rows) / n if n else None}
+    return out
+
+
 @dataclass
 class EvalResult:
     """A run's JSON-ready summary and the generated images (images[p][s])."""
@@ -175,10 +192,11 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground)  # grounded once, for every seed
     generated = generate(pipe, [g.caption for g in read], cfg, progress)
     conditions: dict[str, list] = {"generated": generated}
-    ref_feats = None
+    ref_feats, records = None, []
     if data is not None:
         heldout = set(evaluator.info.get("heldout_files", []))
-        real, rand, ref = reference_conditions(prompts, Path(data), heldout, cfg)
+        records = [r for r in read_dataset(data) if r.concept]
+        real, rand, ref = reference_conditions(prompts, Path(data), records, heldout, cfg)
         conditions.update(real=real, random=rand)
         ref_imgs = [img for img in ref if img is not None]
         ref_feats = evaluator.features(ref_imgs) if len(ref_imgs) >= 2 else None
@@ -194,4 +212,8 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
                "grounding": grounding_counts(read, [p.concept for p in prompts]),
                "collapsed": [p["prompt"] for p in per_prompt["generated"] if p["collapsed"]],
                "per_prompt": per_prompt["generated"]}
+    if records:
+        images_of = Counter(r.concept for r in records)
+        summary["by_dataset_images"] = {name: by_dataset_images(per_prompt[name], images_of, cfg.seeds)
+                                        for name in ("generated", "real")}
     return EvalResult(summary, generated, prompts)
