@@ -1,6 +1,6 @@
 """Benchmark the text-to-image core on this machine: FLOPs, training and sampling speed vs matmul peak.
 
-Run: .venv/bin/python bench/core.py [--preset base] [--repeats 3]
+Run: .venv/bin/python bench/core.py [--preset base] [--repeats 3] [--compile]
 Prints one table; copy it into docs/benchmarks.md with the date and machine it prints.
 """
 
@@ -40,9 +40,12 @@ def forward_gflops(model: ConditionalUNet) -> float:
     return counter.get_total_flops() / 1e9
 
 
-def training_rate(model: ConditionalUNet, batch: int, repeats: int, bf16: bool, channels_last: bool) -> float:
-    """Training images per second (forward, backward, AdamW step)."""
+def training_rate(model: ConditionalUNet, batch: int, repeats: int, bf16: bool, channels_last: bool,
+                  compiled: bool = False) -> float:
+    """Training images per second (forward, backward, AdamW step); `compiled` runs the model through
+    torch.compile (inductor), whose compilation the untimed first step absorbs."""
     model = model.to(memory_format=torch.channels_last) if channels_last else model
+    model = torch.compile(model) if compiled else model
     objective = DiffusionObjective(ScheduleConfig())
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     size = model.config.sample_size
@@ -86,6 +89,7 @@ def main() -> None:
     parser.add_argument("--preset", default="base", choices=sorted(UNET_PRESETS))
     parser.add_argument("--batch", type=int, default=32, help="training batch")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--compile", action="store_true", help="also time torch.compile (compiles for minutes)")
     args = parser.parse_args()
     torch.manual_seed(0)
     model = ConditionalUNet(UNET_PRESETS[args.preset])
@@ -98,10 +102,12 @@ def main() -> None:
     print(f"matmul peak: fp32 {peak32:.0f} GFLOP/s, bf16 {peak16:.0f} GFLOP/s")
     print("| measure | images/s | GFLOP/s | fraction of fp32 matmul peak |")
     print("|---|---|---|---|")
-    for bf16, cl in [(False, False), (True, False), (False, True)]:
-        rate = training_rate(ConditionalUNet(UNET_PRESETS[args.preset]), args.batch, args.repeats, bf16, cl)
+    variants = [(False, False, False), (True, False, False), (False, True, False)] + [(False, False, True)] * args.compile
+    for bf16, cl, compiled in variants:
+        rate = training_rate(ConditionalUNet(UNET_PRESETS[args.preset]), args.batch, args.repeats, bf16, cl, compiled)
         achieved = rate * 3 * gflops  # backward ≈ 2× forward
-        label = f"training, batch {args.batch}, {'bf16 autocast' if bf16 else 'fp32'}{', channels_last' if cl else ''}"
+        label = (f"training, batch {args.batch}, {'bf16 autocast' if bf16 else 'fp32'}{', channels_last' if cl else ''}"
+                 f"{', torch.compile' if compiled else ''}")
         print(f"| {label} | {rate:.1f} | {achieved:.0f} | {achieved / peak32:.0%} |")
     rate = sampling_rate(model, 16, 20)
     achieved = rate * 20 * 2 * gflops
