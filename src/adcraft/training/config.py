@@ -57,7 +57,7 @@ class TrainConfig:
     ckpt_every: int = 250  # steps between checkpoints
     sample_steps: int = 20  # sampler steps for the grids
     seed: int = 0  # seeds data order, noise and dropout
-    bf16: bool = False  # bf16 autocast: measured slower than fp32 for `base` on this CPU (bench/core.py)
+    bf16: bool = False  # bf16 autocast: slower than fp32 on one 2-core host, faster on another (docs/benchmarks.md)
     channels_last: bool = False  # measured no faster on this CPU (bench/core.py)
     threads: int = 0  # torch threads; 0 = torch's default
     device: str = "cpu"  # one of DEVICES; the dataset, model and optimizer all live there
