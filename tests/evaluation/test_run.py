@@ -78,7 +78,8 @@ def test_summary_is_json_and_table_has_every_metric(result, tmp_path):
 def test_accuracy_is_split_by_how_many_images_the_concept_has_in_the_dataset(result):
     by = result.summary["by_dataset_images"]
     stick = next(p for p in result.summary["per_prompt"] if p["concept"] == "c4")  # the one concept without variants
-    assert by["generated"]["one image"] == {"prompts": 1, "top1": stick["top1_hits"] / 2, "top5": stick["top5_hits"] / 2}
+    one_image = {"prompts": 1, "top1": stick["top1_hits"] / 2, "top5": stick["top5_hits"] / 2}
+    assert by["generated"]["one image"] == one_image
     assert by["generated"]["several images"]["prompts"] == 3
     assert by["real"]["several images"]["top5"] == 1.0  # the ceiling, split the same way
 

@@ -11,8 +11,9 @@ from adcraft.errors import InvalidInputError
 
 # family -> (zh word, en word, other spellings that name the same family); the compound names made of a
 # product word (樱桃红, "tomato red", 巧克力色) are here so that grounding never reads them as the
-# product (SHADES_WITHOUT_FAMILY below does the same for 香槟金). 银色 is grey; bare English "silver"/"gold"/"graphite" are left out: in titles they are
-# mostly the material (sterling silver, 14k gold, a graphite racket)
+# product (SHADES_WITHOUT_FAMILY below does the same for 香槟金). 银色 is grey; bare English "silver",
+# "gold" and "graphite" are left out: in titles they are mostly the material (sterling silver, 14k gold,
+# a graphite racket)
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "red": ("红色", "red", ("大红", "酒红", "樱桃红", "番茄红", "玫瑰红", "红", "burgundy", "wine red", "crimson",
                             "scarlet", "cherry red", "tomato red")),

@@ -48,7 +48,7 @@ class TrainConfig:
     ema_decay: float = 0.999  # EMA of weights, warmed up as min(decay, (1+s)/(10+s))
     cond_drop_prob: float = 0.1  # fraction of steps trained unconditionally, for CFG
     min_snr_gamma: float = 0.0  # Min-SNR-γ loss weighting (5 is the paper's choice); 0 = plain MSE
-    noisy_t_frac: float = 0.0  # share of images trained at t ≥ noisy_t_from × T (where the condition decides); 0 = uniform t
+    noisy_t_frac: float = 0.0  # share of images trained at t ≥ noisy_t_from × T, where the condition decides; 0 = off
     noisy_t_from: float = 0.7  # where that noisiest part of the schedule starts, as a fraction of T
     hflip: bool = True  # random horizontal flips (products read the same mirrored)
     balance: str = "image"  # "image": each image equally often; "concept": each concept equally often
