@@ -68,7 +68,7 @@ def register_eval(app: typer.Typer) -> None:
         data: Annotated[Path, typer.Option(help="Dataset folder (real images only).")] = DEFAULT_DATA,
         out: Annotated[Path | None, typer.Option(help="Where to save; default: the shipped evaluator folder.")] = None,
         epochs: Annotated[int, typer.Option(help="Passes over the training images.")] = 40,
-        max_seconds: Annotated[float, typer.Option(help="Stop after the epoch that passes this wall time.")] = 420.0,
+        max_seconds: Annotated[float, typer.Option(help="Safety stop after the epoch that passes this wall time.")] = 3600.0,
         threads: Annotated[int, typer.Option(help="Torch CPU threads.")] = 1,
         seed: Annotated[int, typer.Option(help="Seed of the split, augmentations and weights.")] = 0,
     ) -> None:
