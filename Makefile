@@ -30,7 +30,7 @@ test: install-dev    # pytest exit code 5 (nothing collected) fails loudly; a na
 bench: install-dev
 	$(PY) bench/core.py
 
-train-default: install    # the shipped adcraft-base-v8: nine stages, ~15.5 h on a 2-core CPU (docs/model-card.md)
+train-default: install    # the shipped adcraft-base-v9: ten stages, ~16.7 h on a 2-core CPU (docs/model-card.md)
 	$(VENV)/bin/adcraft data build-products --out data/products
 	$(VENV)/bin/adcraft train --config configs/base.yaml
 	$(VENV)/bin/adcraft export runs/base/checkpoint --out runs/base/export --model-id adcraft-base-v1
@@ -46,3 +46,5 @@ train-default: install    # the shipped adcraft-base-v8: nine stages, ~15.5 h on
 	$(VENV)/bin/adcraft export runs/base-std7/checkpoint --out src/adcraft/models/default --model-id adcraft-base-v7
 	$(VENV)/bin/adcraft train --config configs/base-std8.yaml
 	$(VENV)/bin/adcraft export runs/base-std8/checkpoint --out src/adcraft/models/default --model-id adcraft-base-v8
+	$(VENV)/bin/adcraft train --config configs/base-std10.yaml
+	$(VENV)/bin/adcraft export runs/base-std10/checkpoint --out src/adcraft/models/default --model-id adcraft-base-v9

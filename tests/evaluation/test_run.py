@@ -6,7 +6,8 @@ import pytest
 from adcraft.errors import InvalidInputError
 from adcraft.evaluation.prompts import EvalPrompt
 from adcraft.evaluation.report import sample_grid, table_rows, write_results
-from adcraft.evaluation.run import EvalConfig, real_views, reference_record, run_eval
+from adcraft.evaluation.run import (EvalConfig, real_views, reference_conditions, reference_record, run_eval,
+                                    score_run)
 
 PROMPTS = [
     EvalPrompt("Kids Red Bouncy Ball", "en", "c1", "red"),
@@ -87,6 +88,26 @@ def test_accuracy_is_split_by_how_many_images_the_concept_has_in_the_dataset(res
 def test_grid_lays_prompts_down_and_seeds_across(result):
     grid = sample_grid(result.images, cell=32)
     assert grid.size == (64, 128)
+
+
+def test_generated_images_can_be_scored_again_without_generating(pipe, result, trained_evaluator, shapes_dataset):
+    from pathlib import Path
+
+    from adcraft.data.dataset import read_dataset
+
+    evaluator, _, _ = trained_evaluator
+    cfg = EvalConfig(seeds=2, steps=2, batch_size=8)
+    read = pipe.ground_prompts([p.prompt for p in PROMPTS], cfg.ground)
+    again = score_run(result.images, read, PROMPTS, evaluator, cfg, data=shapes_dataset)
+    assert again["metrics"] == result.summary["metrics"] and again["per_prompt"] == result.summary["per_prompt"]
+    # real images handed in as the "generated" ones score exactly as the ceiling does
+    records = [r for r in read_dataset(shapes_dataset) if r.concept]
+    real, _, _ = reference_conditions(PROMPTS, Path(shapes_dataset), records,
+                                      set(evaluator.info.get("heldout_files", [])), cfg)
+    as_real = score_run(real, read, PROMPTS, evaluator, cfg, data=shapes_dataset)
+    for key in ("concept_top1_en", "concept_top5_zh", "colour_adherence"):
+        assert as_real["metrics"]["generated"][key] == result.summary["metrics"]["real"][key]
+    assert as_real["metrics"]["generated"] != result.summary["metrics"]["generated"]
 
 
 def test_run_without_data_has_only_the_model_column(pipe, trained_evaluator):

@@ -191,6 +191,14 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
         raise InvalidInputError("the prompt set is empty")
     read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground)  # grounded once, for every seed
     generated = generate(pipe, [g.caption for g in read], cfg, progress)
+    summary = score_run(generated, read, prompts, evaluator, cfg, data, model_id=getattr(pipe, "model_id", ""))
+    return EvalResult(summary, generated, prompts)
+
+
+def score_run(generated: list[list[Image.Image]], read: list, prompts: list[EvalPrompt], evaluator: Evaluator,
+              cfg: EvalConfig, data: str | Path | None = None, model_id: str = "") -> dict:
+    """The summary of a run_eval for images already generated (images[p][s], from the grounded prompts
+    `read`), so one set of images can be scored by several evaluators."""
     conditions: dict[str, list] = {"generated": generated}
     ref_feats, records = None, []
     if data is not None:
@@ -206,7 +214,7 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     caption = {g.prompt: g.caption for g in read}
     for row in per_prompt["generated"]:
         row["model_read"] = caption[row["prompt"]]
-    summary = {"model": getattr(pipe, "model_id", ""), "config": asdict(cfg), "prompts": len(prompts),
+    summary = {"model": model_id, "config": asdict(cfg), "prompts": len(prompts),
                "data": str(data) if data is not None else None, "evaluator": evaluator.info.get("report", {}),
                "targets": TARGETS, "metrics": metrics,
                "grounding": grounding_counts(read, [p.concept for p in prompts]),
@@ -216,4 +224,4 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
         images_of = Counter(r.concept for r in records)
         summary["by_dataset_images"] = {name: by_dataset_images(per_prompt[name], images_of, cfg.seeds)
                                         for name in ("generated", "real")}
-    return EvalResult(summary, generated, prompts)
+    return summary
