@@ -1,13 +1,21 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from adcraft.data.dataset import read_dataset
 from adcraft.errors import InvalidInputError
 from adcraft.evaluation.prompts import EvalPrompt
 from adcraft.evaluation.report import sample_grid, table_rows, write_results
-from adcraft.evaluation.run import (EvalConfig, real_views, reference_conditions, reference_record, run_eval,
-                                    score_run)
+from adcraft.evaluation.run import (
+    EvalConfig,
+    real_views,
+    reference_conditions,
+    reference_record,
+    run_eval,
+    score_run,
+)
 
 PROMPTS = [
     EvalPrompt("Kids Red Bouncy Ball", "en", "c1", "red"),
@@ -91,10 +99,6 @@ def test_grid_lays_prompts_down_and_seeds_across(result):
 
 
 def test_generated_images_can_be_scored_again_without_generating(pipe, result, trained_evaluator, shapes_dataset):
-    from pathlib import Path
-
-    from adcraft.data.dataset import read_dataset
-
     evaluator, _, _ = trained_evaluator
     cfg = EvalConfig(seeds=2, steps=2, batch_size=8)
     read = pipe.ground_prompts([p.prompt for p in PROMPTS], cfg.ground)
