@@ -40,7 +40,7 @@ class EvaluatorTrainConfig:
     weight_decay: float = 5e-4  # AdamW weight decay
     label_smoothing: float = 0.1  # softens targets; concepts like 'shirt'/'t-shirt' overlap
     # wall-clock safety stop after the epoch that passes it; the one-cycle schedule runs over `epochs`, so a
-    # stop cuts it near its peak rate and leaves the evaluator under-trained (40 epochs: ~25 min on one core)
+    # stop cuts it near its peak rate and leaves the evaluator under-trained (40 epochs: 4-5 min on one free core)
     max_seconds: float = 3600.0
     seed: int = 0  # seeds the split, the augmentations and the initial weights
     threads: int = 1  # torch CPU threads (the machine is shared with the generator's training)
