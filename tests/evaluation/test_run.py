@@ -98,12 +98,14 @@ def test_grid_lays_prompts_down_and_seeds_across(result):
     assert grid.size == (64, 128)
 
 
-def test_generated_images_can_be_scored_again_without_generating(pipe, result, trained_evaluator, shapes_dataset):
+def test_generated_images_can_be_scored_again_without_generating(pipe, result, trained_evaluator,
+                                                                   shapes_dataset):
     evaluator, _, _ = trained_evaluator
     cfg = EvalConfig(seeds=2, steps=2, batch_size=8)
     read = pipe.ground_prompts([p.prompt for p in PROMPTS], cfg.ground)
     again = score_run(result.images, read, PROMPTS, evaluator, cfg, data=shapes_dataset)
-    assert again["metrics"] == result.summary["metrics"] and again["per_prompt"] == result.summary["per_prompt"]
+    assert again["metrics"] == result.summary["metrics"]
+    assert again["per_prompt"] == result.summary["per_prompt"]
     # real images handed in as the "generated" ones score exactly as the ceiling does
     records = [r for r in read_dataset(shapes_dataset) if r.concept]
     real, _, _ = reference_conditions(PROMPTS, Path(shapes_dataset), records,

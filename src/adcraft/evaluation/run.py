@@ -191,8 +191,8 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
         raise InvalidInputError("the prompt set is empty")
     read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground)  # grounded once, for every seed
     generated = generate(pipe, [g.caption for g in read], cfg, progress)
-    summary = score_run(generated, read, prompts, evaluator, cfg, data, model_id=getattr(pipe, "model_id", ""))
-    return EvalResult(summary, generated, prompts)
+    model_id = getattr(pipe, "model_id", "")
+    return EvalResult(score_run(generated, read, prompts, evaluator, cfg, data, model_id), generated, prompts)
 
 
 def score_run(generated: list[list[Image.Image]], read: list, prompts: list[EvalPrompt], evaluator: Evaluator,

@@ -39,8 +39,9 @@ class EvaluatorTrainConfig:
     lr: float = 3e-3  # AdamW peak learning rate (one-cycle schedule)
     weight_decay: float = 5e-4  # AdamW weight decay
     label_smoothing: float = 0.1  # softens targets; concepts like 'shirt'/'t-shirt' overlap
-    # wall-clock safety stop after the epoch that passes it; the one-cycle schedule runs over `epochs`, so a
-    # stop cuts it near its peak rate and leaves the evaluator under-trained (40 epochs: 4-5 min on one free core)
+    # wall-clock safety stop after the epoch that passes it; the one-cycle schedule runs over `epochs`, so
+    # a stop cuts it near its peak rate and leaves the evaluator under-trained (40 epochs: 4-5 min on one
+    # free core)
     max_seconds: float = 3600.0
     seed: int = 0  # seeds the split, the augmentations and the initial weights
     threads: int = 1  # torch CPU threads (the machine is shared with the generator's training)
@@ -197,8 +198,9 @@ def train_evaluator(data: str | Path, cfg: EvaluatorTrainConfig | None = None, o
         if progress is not None:
             progress(epoch, cfg.epochs, loss.item())
         if time.monotonic() - t0 > cfg.max_seconds:
-            logger.warning("evaluator training stopped after %d/%d epochs (max_seconds=%s), before its learning "
-                           "rate annealed: the evaluator is under-trained", epoch, cfg.epochs, cfg.max_seconds)
+            logger.warning("evaluator training stopped after %d/%d epochs (max_seconds=%s), before its "
+                           "learning rate annealed: the evaluator is under-trained", epoch, cfg.epochs,
+                           cfg.max_seconds)
             break
     seconds = time.monotonic() - t0
     hd = torch.tensor(held_idx, dtype=torch.long)
