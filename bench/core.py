@@ -40,8 +40,9 @@ def forward_gflops(model: ConditionalUNet) -> float:
     return counter.get_total_flops() / 1e9
 
 
-def training_rate(model: ConditionalUNet, batch: int, repeats: int, bf16: bool, channels_last: bool,
-                  compiled: bool = False) -> float:
+def training_rate(
+    model: ConditionalUNet, batch: int, repeats: int, bf16: bool, channels_last: bool, compiled: bool = False
+) -> float:
     """Training images per second (forward, backward, AdamW step); `compiled` runs the model through
     torch.compile (inductor), whose compilation the untimed first step absorbs."""
     model = model.to(memory_format=torch.channels_last) if channels_last else model
@@ -89,31 +90,45 @@ def main() -> None:
     parser.add_argument("--preset", default="base", choices=sorted(UNET_PRESETS))
     parser.add_argument("--batch", type=int, default=32, help="training batch")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--compile", action="store_true", help="also time torch.compile (compiles for minutes)")
+    parser.add_argument(
+        "--compile", action="store_true", help="also time torch.compile (compiles for minutes)"
+    )
     args = parser.parse_args()
     torch.manual_seed(0)
     model = ConditionalUNet(UNET_PRESETS[args.preset])
     gflops = forward_gflops(model)
     peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
     params = sum(p.numel() for p in model.parameters()) / 1e6
-    print(f"# adcraft core benchmark — {datetime.date.today()} — {platform.processor() or platform.machine()}, "
-          f"{torch.get_num_threads()} threads, torch {torch.__version__}")
+    print(
+        f"# adcraft core benchmark — {datetime.date.today()} — {platform.processor() or platform.machine()}, "
+        f"{torch.get_num_threads()} threads, torch {torch.__version__}"
+    )
     print(f"preset {args.preset}: {params:.1f} M parameters, {gflops:.2f} GFLOPs per forward (1 image)")
     print(f"matmul peak: fp32 {peak32:.0f} GFLOP/s, bf16 {peak16:.0f} GFLOP/s")
     print("| measure | images/s | GFLOP/s | fraction of fp32 matmul peak |")
     print("|---|---|---|---|")
-    variants = [(False, False, False), (True, False, False), (False, True, False)]  # (bf16, channels_last, compiled)
+    variants = [
+        (False, False, False),
+        (True, False, False),
+        (False, True, False),
+    ]  # (bf16, channels_last, compiled)
     if args.compile:
         variants.append((False, False, True))
     for bf16, cl, compiled in variants:
-        rate = training_rate(ConditionalUNet(UNET_PRESETS[args.preset]), args.batch, args.repeats, bf16, cl, compiled)
+        rate = training_rate(
+            ConditionalUNet(UNET_PRESETS[args.preset]), args.batch, args.repeats, bf16, cl, compiled
+        )
         achieved = rate * 3 * gflops  # backward ≈ 2× forward
-        label = (f"training, batch {args.batch}, {'bf16 autocast' if bf16 else 'fp32'}{', channels_last' if cl else ''}"
-                 f"{', torch.compile' if compiled else ''}")
+        label = (
+            f"training, batch {args.batch}, {'bf16 autocast' if bf16 else 'fp32'}{', channels_last' if cl else ''}"
+            f"{', torch.compile' if compiled else ''}"
+        )
         print(f"| {label} | {rate:.1f} | {achieved:.0f} | {achieved / peak32:.0%} |")
     rate = sampling_rate(model, 16, 20)
     achieved = rate * 20 * 2 * gflops
-    print(f"| sampling, 20 steps, guidance on, batch 16 | {rate:.2f} | {achieved:.0f} | {achieved / peak32:.0%} |")
+    print(
+        f"| sampling, 20 steps, guidance on, batch 16 | {rate:.2f} | {achieved:.0f} | {achieved / peak32:.0%} |"
+    )
 
 
 if __name__ == "__main__":

@@ -21,9 +21,16 @@ from adcraft.creative.product import Product
 from adcraft.creative.quality import QAThresholds
 from adcraft.errors import CheckpointError
 
-COPY = Copy(headline="法式碎花连衣裙", subline="轻盈雪纺，春夏通勤约会都合适",
-            selling_points=["雪纺面料透气", "收腰显瘦", "两色可选"], cta="立即购买", price_text="¥199",
-            original_price_text="¥299", discount_text="6.7折", lang="zh")
+COPY = Copy(
+    headline="法式碎花连衣裙",
+    subline="轻盈雪纺，春夏通勤约会都合适",
+    selling_points=["雪纺面料透气", "收腰显瘦", "两色可选"],
+    cta="立即购买",
+    price_text="¥199",
+    original_price_text="¥299",
+    discount_text="6.7折",
+    lang="zh",
+)
 
 
 def fixed_visual() -> Image.Image:
@@ -67,8 +74,10 @@ def bench_end_to_end(pipeline, label: str) -> None:
     creatives = generate_creatives(product, pipeline=pipeline, copy=COPY, composer=composer)
     seconds = time.perf_counter() - start
     passed = sum(c.qa.passed for c in creatives)
-    print(f"end to end ({label}): {len(creatives) / seconds:.2f} creatives/s "
-          f"({seconds:.1f} s for {len(creatives)} placements, {passed} passed QA)")
+    print(
+        f"end to end ({label}): {len(creatives) / seconds:.2f} creatives/s "
+        f"({seconds:.1f} s for {len(creatives)} placements, {passed} passed QA)"
+    )
 
 
 def main() -> None:
@@ -85,7 +94,9 @@ def main() -> None:
         bench_end_to_end(TextToImagePipeline.from_pretrained("default"), "default model")
     except CheckpointError as exc:
         print(f"end to end with the default model: not measured ({exc})")
-        bench_end_to_end(TextToImagePipeline.tiny_random(seed=0), "tiny random UNet, 20 steps; not the shipped model")
+        bench_end_to_end(
+            TextToImagePipeline.tiny_random(seed=0), "tiny random UNet, 20 steps; not the shipped model"
+        )
 
 
 if __name__ == "__main__":

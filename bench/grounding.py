@@ -25,15 +25,19 @@ from adcraft.evaluation.prompts import LANGS, load_prompts
 from adcraft.text.colors import find_color
 from adcraft.text.grounding import Vocabulary, grounding_counts
 
-TITLE_SETS = {"eval prompts.jsonl": None,
-              "bench grounding_titles.jsonl": Path(__file__).with_name("grounding_titles.jsonl"),
-              "bench colour_name_titles.jsonl": Path(__file__).with_name("colour_name_titles.jsonl")}
+TITLE_SETS = {
+    "eval prompts.jsonl": None,
+    "bench grounding_titles.jsonl": Path(__file__).with_name("grounding_titles.jsonl"),
+    "bench colour_name_titles.jsonl": Path(__file__).with_name("colour_name_titles.jsonl"),
+}
 
 
 def main() -> None:
     model = resolve_checkpoint("default")
-    vocabularies = {"labels only": Vocabulary.load(model, shop_terms=False),
-                    "labels + shop words": Vocabulary.load(model)}
+    vocabularies = {
+        "labels only": Vocabulary.load(model, shop_terms=False),
+        "labels + shop words": Vocabulary.load(model),
+    }
     if vocabularies["labels only"] is None:
         raise SystemExit("the default model has no vocabulary.json")
     index = shipped_index()
@@ -48,15 +52,20 @@ def main() -> None:
             near = np.mean([nearest[i] == prompts[i].concept for i in sel])
             coloured = [prompts[i] for i in sel if prompts[i].color]
             colour_right = sum(find_color(p.prompt) == p.color for p in coloured)
-            print(f"  {lang}: {len(sel)} titles; e5 nearest concept right {near:.1%}; colour word read right "
-                  f"in {colour_right} of the {len(coloured)} titles with a colour family")
+            print(
+                f"  {lang}: {len(sel)} titles; e5 nearest concept right {near:.1%}; colour word read right "
+                f"in {colour_right} of the {len(coloured)} titles with a colour family"
+            )
             for vocab_name, vocabulary in vocabularies.items():
-                counts = grounding_counts([vocabulary.ground(prompts[i].prompt) for i in sel],
-                                          [prompts[i].concept for i in sel])
+                counts = grounding_counts(
+                    [vocabulary.ground(prompts[i].prompt) for i in sel], [prompts[i].concept for i in sel]
+                )
                 matched, right = counts["matched"], counts["correct"]
-                print(f"    grounding, {vocab_name}: matched {matched} ({matched / len(sel):.1%}), "
-                      f"{right} of them right ({right / max(1, matched):.1%}); right overall "
-                      f"{right / len(sel):.1%}")
+                print(
+                    f"    grounding, {vocab_name}: matched {matched} ({matched / len(sel):.1%}), "
+                    f"{right} of them right ({right / max(1, matched):.1%}); right overall "
+                    f"{right / len(sel):.1%}"
+                )
 
     colour_names()
 
@@ -66,14 +75,18 @@ def colour_names() -> None:
     with a colour family, 38 without one, 30 of them with colour characters inside other words: 红酒, 口红)."""
     import json
 
-    rows = [json.loads(line) for line in Path(__file__).with_name("zh_colour_titles.jsonl").open(encoding="utf-8")]
+    rows = [
+        json.loads(line) for line in Path(__file__).with_name("zh_colour_titles.jsonl").open(encoding="utf-8")
+    ]
     found = [(find_color(r["prompt"]), r["color"]) for r in rows]
     right = sum(f == c for f, c in found if c)
     wrong = sum(f is not None and f != c for f, c in found if c)
     named = sum(c is not None for _, c in found)
     false = sum(f is not None for f, c in found if c is None)
-    print(f"\nbench zh_colour_titles.jsonl: colour family read right in {right} of {named} titles naming one "
-          f"({wrong} wrong family, the rest none); a colour found in {false} of the {len(rows) - named} naming none")
+    print(
+        f"\nbench zh_colour_titles.jsonl: colour family read right in {right} of {named} titles naming one "
+        f"({wrong} wrong family, the rest none); a colour found in {false} of the {len(rows) - named} naming none"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,12 @@ import numpy as np
 
 PRODUCTS = [
     {"title": "法式碎花连衣裙", "description": "红色雪纺，夏季新款", "price": "199", "original_price": "299"},
-    {"title": "Cloud Runner sneakers", "price": "59.99", "currency": "USD", "selling_points": ["Breathable mesh"]},
+    {
+        "title": "Cloud Runner sneakers",
+        "price": "59.99",
+        "currency": "USD",
+        "selling_points": ["Breathable mesh"],
+    },
     {"title": "陶瓷马克杯", "price": "39"},
     {"title": "Bamboo desk lamp", "price": "24.50", "currency": "USD"},
 ]
@@ -49,9 +54,26 @@ def start_server(args: argparse.Namespace, data_dir: str) -> tuple[subprocess.Po
     """Run `adcraft serve` in a child process and wait until /healthz answers."""
     port = free_port()
     env = {**os.environ, "ADCRAFT_DEFAULT_PLACEMENTS": f'["{args.placement}"]'}
-    cmd = [sys.executable, "-m", "adcraft", "serve", "--port", str(port), "--data-dir", data_dir,
-           "--model", args.model, "--workers", str(args.workers), "--queue-size", str(args.queue_size),
-           "--steps", str(args.steps), "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "adcraft",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        data_dir,
+        "--model",
+        args.model,
+        "--workers",
+        str(args.workers),
+        "--queue-size",
+        str(args.queue_size),
+        "--steps",
+        str(args.steps),
+        "--log-level",
+        "warning",
+    ]
     proc = subprocess.Popen(cmd, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
@@ -78,8 +100,18 @@ def client_loop(url: str, scenario: str, product_id: str | None, stop: float, ou
                 else:
                     r = http.post("/v1/choose", json={"product_id": product_id, "segment": "s"})
                     if r.status_code == 200:
-                        http.post("/v1/events", json={"events": [
-                            {"creative_id": r.json()["creative"]["id"], "kind": "impression", "segment": "s"}]})
+                        http.post(
+                            "/v1/events",
+                            json={
+                                "events": [
+                                    {
+                                        "creative_id": r.json()["creative"]["id"],
+                                        "kind": "impression",
+                                        "segment": "s",
+                                    }
+                                ]
+                            },
+                        )
                 status = r.status_code
                 if status == 429:  # a well-behaved client waits as told
                     time.sleep(min(float(r.headers.get("Retry-After", 1)), max(0.0, stop - time.monotonic())))
@@ -106,16 +138,23 @@ def main() -> None:
         try:
             product_id = None
             if args.scenario == "choose":  # one product with creatives to choose among
-                r = httpx.post(url + "/v1/creatives", timeout=600, json={
-                    "product": PRODUCTS[1], "placements": ["300x250", "160x600", "728x90"]})
+                r = httpx.post(
+                    url + "/v1/creatives",
+                    timeout=600,
+                    json={"product": PRODUCTS[1], "placements": ["300x250", "160x600", "728x90"]},
+                )
                 r.raise_for_status()
                 product_id = r.json()["product_id"]
             else:  # warm up: the model loads on the first generation
-                httpx.post(url + "/v1/creatives", json={"product": PRODUCTS[0]}, timeout=600).raise_for_status()
+                httpx.post(
+                    url + "/v1/creatives", json={"product": PRODUCTS[0]}, timeout=600
+                ).raise_for_status()
             results: list = []
             stop = time.monotonic() + args.duration
-            threads = [threading.Thread(target=client_loop, args=(url, args.scenario, product_id, stop, results, i))
-                       for i in range(args.clients)]
+            threads = [
+                threading.Thread(target=client_loop, args=(url, args.scenario, product_id, stop, results, i))
+                for i in range(args.clients)
+            ]
             t0 = time.monotonic()
             for t in threads:
                 t.start()
@@ -129,15 +168,21 @@ def main() -> None:
 
     statuses = Counter(s for s, _ in results)
     ok = np.array([d for s, d in results if s in (200, 201)])
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
-          f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
-    print(f"scenario={args.scenario} model={args.model} clients={args.clients} duration={args.duration:.0f}s "
-          f"workers={args.workers} queue={args.queue_size} steps={args.steps} placement={args.placement}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}"
+    )
+    print(
+        f"scenario={args.scenario} model={args.model} clients={args.clients} duration={args.duration:.0f}s "
+        f"workers={args.workers} queue={args.queue_size} steps={args.steps} placement={args.placement}"
+    )
     print(f"requests: {len(results)} in {wall:.1f}s; ok {len(ok)} -> {len(ok) / wall:.2f} ok/s")
     print("status counts: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)))
     if len(ok):
         p50, p95, p99 = np.percentile(ok, [50, 95, 99])
-        print(f"latency of ok requests: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+        print(
+            f"latency of ok requests: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+        )
     print(f"server peak RSS: {peak:.0f} MiB")
 
 

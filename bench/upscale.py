@@ -61,9 +61,15 @@ def edge_error(out: Image.Image, ref: Image.Image) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("data/products"))
-    parser.add_argument("--images", type=Path, default=None,
-                        help="instead of --data: a folder of RGBA source images (.png/.webp), e.g. the Fluent 3D assets")
-    parser.add_argument("--n", type=int, default=48, help="images (original colours only, spread over concepts)")
+    parser.add_argument(
+        "--images",
+        type=Path,
+        default=None,
+        help="instead of --data: a folder of RGBA source images (.png/.webp), e.g. the Fluent 3D assets",
+    )
+    parser.add_argument(
+        "--n", type=int, default=48, help="images (original colours only, spread over concepts)"
+    )
     args = parser.parse_args()
     if args.images is not None:
         files = sorted(p for p in args.images.iterdir() if p.suffix in {".png", ".webp"})
@@ -71,18 +77,22 @@ def main() -> None:
         files = [args.data / r.file for r in read_dataset(args.data) if not r.color]
     step = max(1, len(files) // args.n)
     refs = []
-    for file in files[::step][:args.n]:
+    for file in files[::step][: args.n]:
         with Image.open(file) as img:
             refs.append(img.convert("RGBA").resize((256, 256), Image.Resampling.LANCZOS))
     smalls = [r.resize((64, 64), Image.Resampling.LANCZOS) for r in refs]
     for _, method, alpha in VARIANTS[:4]:  # load each net once before timing
         upscale(smalls[0], 4, method, alpha)
     source = args.images or args.data
-    print(f"# upscale 64 -> 256 px, {len(refs)} images from {source}; {platform.processor() or platform.machine()}, "
-          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ncnn 1 thread")
+    print(
+        f"# upscale 64 -> 256 px, {len(refs)} images from {source}; {platform.processor() or platform.machine()}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ncnn 1 thread"
+    )
     print(f"reference (original 256 px) sharpness: {np.mean([sharpness(r) for r in refs]):.0f}\n")
-    print("| method | ms / image | sharpness (var. of Laplacian) | PSNR RGBA (dB) | alpha PSNR (dB) "
-          "| edge error on white (0-255) |")
+    print(
+        "| method | ms / image | sharpness (var. of Laplacian) | PSNR RGBA (dB) | alpha PSNR (dB) "
+        "| edge error on white (0-255) |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for label, method, alpha in VARIANTS:
         t0 = time.perf_counter()
@@ -90,8 +100,10 @@ def main() -> None:
         ms = (time.perf_counter() - t0) / len(smalls) * 1000
         p = [psnr(premultiplied(o), premultiplied(r)) for o, r in zip(outs, refs)]
         pa = [psnr(premultiplied(o)[..., 3], premultiplied(r)[..., 3]) for o, r in zip(outs, refs)]
-        print(f"| {label} | {ms:.0f} | {np.mean([sharpness(o) for o in outs]):.0f} | {np.mean(p):.2f} "
-              f"| {np.mean(pa):.2f} | {np.mean([edge_error(o, r) for o, r in zip(outs, refs)]):.2f} |")
+        print(
+            f"| {label} | {ms:.0f} | {np.mean([sharpness(o) for o in outs]):.0f} | {np.mean(p):.2f} "
+            f"| {np.mean(pa):.2f} | {np.mean([edge_error(o, r) for o, r in zip(outs, refs)]):.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ COLUMNS = ("concept_top1_zh", "concept_top1_en", "concept_top5_zh", "concept_top
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", help="shipped model name or checkpoint directory")
-    parser.add_argument("--evaluators", nargs="+", required=True,
-                        help="evaluator directories ('default': the shipped one)")
+    parser.add_argument(
+        "--evaluators", nargs="+", required=True, help="evaluator directories ('default': the shipped one)"
+    )
     parser.add_argument("--data", default="data/products", help="dataset for the ceiling and the floor")
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
@@ -35,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     judges = [(name, load_evaluator(name)) for name in args.evaluators]  # a bad path fails before generating
     cfg = EvalConfig(seeds=args.seeds)
-    prompts = load_prompts()[:args.limit]
+    prompts = load_prompts()[: args.limit]
     pipe = TextToImagePipeline.from_pretrained(args.model)
     read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground)
     generated = generate(pipe, [g.caption for g in read], cfg)
@@ -45,14 +46,21 @@ def main() -> None:
         write_results(EvalResult(summary, generated, prompts), args.out / f"{i}-{Path(name).name}")
         m, rep = summary["metrics"], summary["evaluator"]
         one = summary["by_dataset_images"]["generated"]["one image"]
-        rows.append({"evaluator": name, "seed": judge.info.get("train", {}).get("seed"),
-                     "heldout_top1": rep.get("top1"), "heldout_top5": rep.get("top5"),
-                     "epochs": rep.get("epochs"),
-                     **{k: m["generated"][k] for k in COLUMNS},
-                     "one_image_top1": one["top1"], "one_image_top5": one["top5"],
-                     "ceiling_top1": (m["real"]["concept_top1_zh"] + m["real"]["concept_top1_en"]) / 2,
-                     "floor_top5": (m["random"]["concept_top5_zh"] + m["random"]["concept_top5_en"]) / 2,
-                     "frechet": m["generated"]["feature_frechet_distance"]})
+        rows.append(
+            {
+                "evaluator": name,
+                "seed": judge.info.get("train", {}).get("seed"),
+                "heldout_top1": rep.get("top1"),
+                "heldout_top5": rep.get("top5"),
+                "epochs": rep.get("epochs"),
+                **{k: m["generated"][k] for k in COLUMNS},
+                "one_image_top1": one["top1"],
+                "one_image_top5": one["top5"],
+                "ceiling_top1": (m["real"]["concept_top1_zh"] + m["real"]["concept_top1_en"]) / 2,
+                "floor_top5": (m["random"]["concept_top5_zh"] + m["random"]["concept_top5_en"]) / 2,
+                "frechet": m["generated"]["feature_frechet_distance"],
+            }
+        )
     comparison = {"model": pipe.model_id, "seeds": args.seeds, "rows": rows}
     (args.out / "comparison.json").write_text(json.dumps(comparison, indent=2), encoding="utf-8")
     keys = list(rows[0])

@@ -36,9 +36,11 @@ def probe(pipe: TextToImagePipeline, data, groups: dict[str, list[int]], repeats
         idx = torch.tensor(members)[torch.randperm(len(members), generator=generator)]
         wrong_idx = torch.roll(idx, 1)  # every image gets the caption of another one
         x0 = data.images[idx]  # (N, 4, S, S)
-        conditions = {"right": data.embeddings[data.caption_start[idx]],  # each image's first caption (zh label)
-                      "wrong": data.embeddings[data.caption_start[wrong_idx]],
-                      "null": unet.null_condition(len(idx))}
+        conditions = {
+            "right": data.embeddings[data.caption_start[idx]],  # each image's first caption (zh label)
+            "wrong": data.embeddings[data.caption_start[wrong_idx]],
+            "null": unet.null_condition(len(idx)),
+        }
         for t in TIMESTEPS:
             losses = dict.fromkeys(conditions, 0.0)
             for _ in range(repeats):
@@ -61,11 +63,14 @@ def main() -> None:
     args = parser.parse_args()
     records = read_dataset(args.data)
     images_of = Counter(r.concept for r in records)
-    groups = {"one image": [i for i, r in enumerate(records) if images_of[r.concept] == 1],
-              "colour variants": [i for i, r in enumerate(records)
-                                  if images_of[r.concept] > 1 and r.file.endswith("-orig.png")]}
+    groups = {
+        "one image": [i for i, r in enumerate(records) if images_of[r.concept] == 1],
+        "colour variants": [
+            i for i, r in enumerate(records) if images_of[r.concept] > 1 and r.file.endswith("-orig.png")
+        ],
+    }
     step = {k: max(1, len(v) // args.per_group) for k, v in groups.items()}
-    groups = {k: v[::step[k]][:args.per_group] for k, v in groups.items()}
+    groups = {k: v[:: step[k]][: args.per_group] for k, v in groups.items()}
     data = None
     print("| model | concepts | t | loss, right caption | wrong caption | null | condition gain |")
     print("|---|---|---|---|---|---|---|")
@@ -73,8 +78,10 @@ def main() -> None:
         pipe = TextToImagePipeline.from_pretrained(model)
         data = data or load_tensor_dataset(args.data, pipe.unet.config.sample_size, pipe.encoder)
         for (name, t), (right, wrong, null) in probe(pipe, data, groups, args.repeats, args.seed).items():
-            print(f"| {pipe.model_id} | {name} ({len(groups[name])}) | {t} | {right:.4f} | {wrong:.4f} | {null:.4f} "
-                  f"| {(wrong - right) / wrong:.1%} |")
+            print(
+                f"| {pipe.model_id} | {name} ({len(groups[name])}) | {t} | {right:.4f} | {wrong:.4f} | {null:.4f} "
+                f"| {(wrong - right) / wrong:.1%} |"
+            )
 
 
 if __name__ == "__main__":

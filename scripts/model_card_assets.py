@@ -13,10 +13,30 @@ from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.training.report import captioned_grid, plot_loss_curve
 
 CARD_PROMPTS = [  # pairs in both languages, and shop-style titles
-    "红色连衣裙", "red dress", "蓝色运动鞋", "blue running shoes", "笔记本电脑", "laptop",
-    "黄色手提包", "yellow handbag", "一杯咖啡", "a cup of coffee", "口红", "lipstick",
-    "绿色T恤", "green t-shirt", "西瓜", "watermelon", "紫色背包", "purple backpack",
-    "吉他", "guitar", "手机", "mobile phone", "粉色高跟鞋", "pink high-heeled shoe",
+    "红色连衣裙",
+    "red dress",
+    "蓝色运动鞋",
+    "blue running shoes",
+    "笔记本电脑",
+    "laptop",
+    "黄色手提包",
+    "yellow handbag",
+    "一杯咖啡",
+    "a cup of coffee",
+    "口红",
+    "lipstick",
+    "绿色T恤",
+    "green t-shirt",
+    "西瓜",
+    "watermelon",
+    "紫色背包",
+    "purple backpack",
+    "吉他",
+    "guitar",
+    "手机",
+    "mobile phone",
+    "粉色高跟鞋",
+    "pink high-heeled shoe",
 ]
 
 

@@ -36,24 +36,34 @@ def main() -> None:
         images_of = Counter(r.concept for r in dataset)
         single = {c for c, n in images_of.items() if n == 1}
         records = [r for r in dataset if r.file.endswith("-orig.png") and r.concept in judge.index]
-        items = [(label, r.concept, None) for r in records[::args.stride] for label in (r.label_zh, r.label_en)]
+        items = [
+            (label, r.concept, None) for r in records[:: args.stride] for label in (r.label_zh, r.label_en)
+        ]
     else:
-        items = [(p.prompt, p.concept, p.color) for p in load_prompts()[::args.stride] if p.concept in judge.index]
+        items = [
+            (p.prompt, p.concept, p.color) for p in load_prompts()[:: args.stride] if p.concept in judge.index
+        ]
     pipe = TextToImagePipeline.from_pretrained(args.model)
     targets = np.array([judge.index[c] for _, c, _ in items])
     for g in (float(x) for x in args.guidance.split(",")):
         images = pipe([t for t, _, _ in items], num_steps=20, seed=0, guidance_scale=g, ground=args.ground)
         proba = judge.predict_proba(images)
         colour = [M.color_family(im) == c for im, (_, _, c) in zip(images, items, strict=True) if c]
-        print(f"{args.model} guidance {g} ground {args.ground} n={len(items)}: "
-              f"top-1 {M.topk_hits(proba, targets, 1).mean():.3f} top-5 {M.topk_hits(proba, targets, 5).mean():.3f} "
-              f"colour {np.mean(colour) if colour else float('nan'):.3f} (n={len(colour)}) "
-              f"alpha {np.mean([M.alpha_is_one_object(im) for im in images]):.3f}", flush=True)
+        print(
+            f"{args.model} guidance {g} ground {args.ground} n={len(items)}: "
+            f"top-1 {M.topk_hits(proba, targets, 1).mean():.3f} top-5 {M.topk_hits(proba, targets, 5).mean():.3f} "
+            f"colour {np.mean(colour) if colour else float('nan'):.3f} (n={len(colour)}) "
+            f"alpha {np.mean([M.alpha_is_one_object(im) for im in images]):.3f}",
+            flush=True,
+        )
         if single:
             one = np.array([c in single for _, c, _ in items])
             for name, sel in (("one-image concepts", one), ("the rest", ~one)):
-                print(f"  {name} n={sel.sum()}: top-1 {M.topk_hits(proba[sel], targets[sel], 1).mean():.3f} "
-                      f"top-5 {M.topk_hits(proba[sel], targets[sel], 5).mean():.3f}", flush=True)
+                print(
+                    f"  {name} n={sel.sum()}: top-1 {M.topk_hits(proba[sel], targets[sel], 1).mean():.3f} "
+                    f"top-5 {M.topk_hits(proba[sel], targets[sel], 5).mean():.3f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

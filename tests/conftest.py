@@ -10,6 +10,7 @@ from helpers import FIXTURE_ITEMS, draw_item
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
+
 @pytest.fixture(scope="session")
 def encoder():
     """The real multilingual-e5-small encoder (loads in a few seconds)."""

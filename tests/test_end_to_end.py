@@ -8,9 +8,13 @@ import pytest
 
 from adcraft.diffusion.checkpoint import MODELS_DIR
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not (MODELS_DIR / "default" / "config.json").is_file(),
-                                 reason="the default model is not in this checkout")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (MODELS_DIR / "default" / "config.json").is_file(),
+        reason="the default model is not in this checkout",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +47,14 @@ def test_shipped_model_makes_one_object_on_a_transparent_background(pipe):
 
 # (prompt, concept id): easy prompts the shipped model draws recognisably, in both languages. Image i
 # uses seed i; for v5 the evaluator ranks 笔记本电脑's laptop 2nd-8th over seeds 0-500 (top 5 in 5 of 6).
-EASY_PROMPTS = [("红色连衣裙", "1f457"), ("red dress", "1f457"), ("蓝色T恤", "1f455"), ("blue t-shirt", "1f455"),
-                ("laptop", "1f4bb"), ("笔记本电脑", "1f4bb")]
+EASY_PROMPTS = [
+    ("红色连衣裙", "1f457"),
+    ("red dress", "1f457"),
+    ("蓝色T恤", "1f455"),
+    ("blue t-shirt", "1f455"),
+    ("laptop", "1f4bb"),
+    ("笔记本电脑", "1f4bb"),
+]
 
 
 def test_evaluator_recognises_easy_prompts_in_both_languages(pipe):
@@ -58,8 +68,11 @@ def test_evaluator_recognises_easy_prompts_in_both_languages(pipe):
     proba = judge.predict_proba(images)  # (N, concepts)
     targets = np.array([judge.index[c] for _, c in EASY_PROMPTS])
     hits = topk_hits(proba, targets, 5)
-    missed = [(prompt, judge.concept_ids[int(row.argmax())]) for (prompt, _), row, hit in zip(EASY_PROMPTS, proba, hits)
-              if not hit]
+    missed = [
+        (prompt, judge.concept_ids[int(row.argmax())])
+        for (prompt, _), row, hit in zip(EASY_PROMPTS, proba, hits)
+        if not hit
+    ]
     assert not missed, f"not in the evaluator's top 5 (prompt, its top-1 concept): {missed}"
 
 
@@ -67,8 +80,17 @@ def test_generate_sample_product_with_shipped_model(tmp_path, pipe, capsys):
     from adcraft.cli import main
 
     try:
-        main(["generate", "--product", "examples/products/dress.yaml", "--out", str(tmp_path),
-              "--placements", "1080x1080,728x90"])
+        main(
+            [
+                "generate",
+                "--product",
+                "examples/products/dress.yaml",
+                "--out",
+                str(tmp_path),
+                "--placements",
+                "1080x1080,728x90",
+            ]
+        )
     except SystemExit as exc:
         assert exc.code in (0, None)
     manifest = json.loads((tmp_path / "manifest.json").read_text())

@@ -14,7 +14,11 @@ def test_csv_utf8_and_gb18030_read_the_same(tmp_path):
     (tmp_path / "g.csv").write_bytes(text.encode("gb18030"))
     a, b = read_catalog(tmp_path / "u.csv"), read_catalog(tmp_path / "g.csv")
     assert [r.product for r in a] == [r.product for r in b]
-    assert a[0].id == "A1" and a[0].product == {"title": "红色跑鞋", "price": "199", "selling_points": ["轻便", "透气"]}
+    assert a[0].id == "A1" and a[0].product == {
+        "title": "红色跑鞋",
+        "price": "199",
+        "selling_points": ["轻便", "透气"],
+    }
     assert a[1].product == {"title": "Blue mug", "price": "12.5"}
 
 
@@ -31,8 +35,12 @@ def test_csv_without_title_column_is_refused(tmp_path):
 
 
 def test_jsonl_with_bad_lines_and_relative_photo(tmp_path):
-    lines = [json.dumps({"sku": "s/1", "title": "杯子", "photo": "img/a.png"}, ensure_ascii=False), "{not json",
-             "[1, 2]", ""]
+    lines = [
+        json.dumps({"sku": "s/1", "title": "杯子", "photo": "img/a.png"}, ensure_ascii=False),
+        "{not json",
+        "[1, 2]",
+        "",
+    ]
     (tmp_path / "c.jsonl").write_text("\n".join(lines), encoding="utf-8")
     rows = read_catalog(tmp_path / "c.jsonl")
     assert len(rows) == 3

@@ -15,11 +15,26 @@ from .test_runner import SETTINGS, check_outputs
 ROWS = [{"id": f"p{i:02d}", "title": f"Product number {i}", "price": str(10 + i)} for i in range(12)]
 
 
-def test_killed_batch_reruns_to_complete_intact_outputs_without_duplicates(tmp_path, write_catalog, tiny_pipeline):
+def test_killed_batch_reruns_to_complete_intact_outputs_without_duplicates(
+    tmp_path, write_catalog, tiny_pipeline
+):
     catalog = write_catalog(ROWS)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "adcraft", "batch", str(catalog), "--out", str(out), "--model", "tiny-random",
-           "--steps", "2", "--placements", "300x250"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "adcraft",
+        "batch",
+        str(catalog),
+        "--out",
+        str(out),
+        "--model",
+        "tiny-random",
+        "--steps",
+        "2",
+        "--placements",
+        "300x250",
+    ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
@@ -43,10 +58,22 @@ def test_killed_batch_reruns_to_complete_intact_outputs_without_duplicates(tmp_p
 
 def test_cli_batch_summary_errors_and_exit_code(tmp_path, write_catalog):
     _register_commands()
-    catalog = write_catalog([{"id": "ok", "title": "Mug", "price": "3"}, {"id": "bad", "title": "", "price": "1"}])
+    catalog = write_catalog(
+        [{"id": "ok", "title": "Mug", "price": "3"}, {"id": "bad", "title": "", "price": "1"}]
+    )
     out = tmp_path / "out"
-    args = ["batch", str(catalog), "--out", str(out), "--model", "tiny-random", "--steps", "1",
-            "--placements", "300x250"]
+    args = [
+        "batch",
+        str(catalog),
+        "--out",
+        str(out),
+        "--model",
+        "tiny-random",
+        "--steps",
+        "1",
+        "--placements",
+        "300x250",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "1 done, 0 skipped (finished earlier), 1 failed of 2" in result.output

@@ -25,16 +25,26 @@ print(json.dumps({"done": s.done, "failed": s.failed, "skipped": s.skipped, "num
 
 
 def _run_batch_on_ray(catalog, out) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(catalog), str(out)], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[2], timeout=600, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(catalog), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def test_ray_engine_runs_the_same_job_on_local_ray(tmp_path, write_catalog):
-    catalog = write_catalog([{"id": "a", "title": "Teapot", "price": "20"},
-                             {"id": "b", "title": "", "price": "1"},
-                             {"id": "c", "title": "蓝色杯子", "price": "9"}])
+    catalog = write_catalog(
+        [
+            {"id": "a", "title": "Teapot", "price": "20"},
+            {"id": "b", "title": "", "price": "1"},
+            {"id": "c", "title": "蓝色杯子", "price": "9"},
+        ]
+    )
     out = tmp_path / "out"
     summary = _run_batch_on_ray(catalog, out)
     assert (summary["done"], summary["failed"]) == (2, 1)

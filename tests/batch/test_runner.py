@@ -27,10 +27,15 @@ def check_outputs(out, expected):
 
 
 def test_bad_rows_are_reported_and_rerun_skips_finished(tmp_path, write_catalog, tiny_pipeline):
-    catalog = write_catalog([{"id": "a", "title": "红色跑鞋", "price": "199"},
-                             {"id": "b", "title": "", "price": "5"},
-                             {"id": "c", "title": "Blue mug", "price": "abc"},
-                             {"id": "d", "title": "Desk lamp", "price": "30"}], encoding="gb18030")
+    catalog = write_catalog(
+        [
+            {"id": "a", "title": "红色跑鞋", "price": "199"},
+            {"id": "b", "title": "", "price": "5"},
+            {"id": "c", "title": "Blue mug", "price": "abc"},
+            {"id": "d", "title": "Desk lamp", "price": "30"},
+        ],
+        encoding="gb18030",
+    )
     out = tmp_path / "out"
     seen = []
     summary = run_batch(catalog, out, SETTINGS, pipeline=tiny_pipeline, on_progress=seen.append)

@@ -16,8 +16,10 @@ def wide_console(monkeypatch):
 
 
 def test_simulate_prints_every_policy_and_writes_the_curve(tmp_path, capsys):
-    code, out, err = run_cli(["simulate", "--impressions", "2000", "--seeds", "2", "--batch-size", "500",
-                              "--out", str(tmp_path)], capsys)
+    code, out, err = run_cli(
+        ["simulate", "--impressions", "2000", "--seeds", "2", "--batch-size", "500", "--out", str(tmp_path)],
+        capsys,
+    )
     assert code == 0, err
     for policy in ("random", "best_fixed", "segment_thompson", "contextual"):
         assert policy in out
@@ -27,7 +29,9 @@ def test_simulate_prints_every_policy_and_writes_the_curve(tmp_path, capsys):
 
 
 def test_simulate_rejects_bad_sizes(tmp_path, capsys):
-    code, _, err = run_cli(["simulate", "--impressions", "10", "--batch-size", "100", "--out", str(tmp_path)], capsys)
+    code, _, err = run_cli(
+        ["simulate", "--impressions", "10", "--batch-size", "100", "--out", str(tmp_path)], capsys
+    )
     assert code == 2 and err.startswith("error:") and "impressions=10" in err
 
 
@@ -36,9 +40,15 @@ def _log(path, n=2000):
     segs = rng.choice(["a", "b"], n)
     arms = rng.integers(0, 3, n)
     ctr = np.where((segs == "a") == (arms == 0), 0.3, 0.05)
-    pd.DataFrame({"creative_id": [f"cr{k}" for k in arms], "segment": segs, "clicked": (rng.random(n) < ctr) * 1,
-                  "propensity": 1 / 3, "el_palette": [("red", "blue", "teal")[k] for k in arms]}).to_csv(path,
-                                                                                                     index=False)
+    pd.DataFrame(
+        {
+            "creative_id": [f"cr{k}" for k in arms],
+            "segment": segs,
+            "clicked": (rng.random(n) < ctr) * 1,
+            "propensity": 1 / 3,
+            "el_palette": [("red", "blue", "teal")[k] for k in arms],
+        }
+    ).to_csv(path, index=False)
 
 
 def test_ope_on_an_event_log(tmp_path, capsys):
@@ -57,10 +67,12 @@ def test_ope_needs_exactly_one_source(tmp_path, capsys):
 
 
 def test_events_import_reports_rows_and_updates_state(tmp_path, capsys):
-    pd.DataFrame({"creative_id": ["a", "b", "a"], "segment": ["s", "s", "s"], "clicked": ["1", "x", "0"]}).to_csv(
-        tmp_path / "ev.csv", index=False)
-    code, out, err = run_cli(["events", "import", str(tmp_path / "ev.csv"), "--state", str(tmp_path / "st.json")],
-                             capsys)
+    pd.DataFrame(
+        {"creative_id": ["a", "b", "a"], "segment": ["s", "s", "s"], "clicked": ["1", "x", "0"]}
+    ).to_csv(tmp_path / "ev.csv", index=False)
+    code, out, err = run_cli(
+        ["events", "import", str(tmp_path / "ev.csv"), "--state", str(tmp_path / "st.json")], capsys
+    )
     assert code == 0, err
     assert "kept 2 of 3 rows (1 clicks), rejected 1" in out and "row 2: field 'clicked'" in err
     assert json.loads((tmp_path / "st.json").read_text())["counts"] == {"s": {"a": [2, 1]}}

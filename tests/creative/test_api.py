@@ -11,8 +11,14 @@ from adcraft.errors import InvalidInputError
 
 
 def test_all_placements_from_a_photo_pass_qa_and_write_a_manifest(tmp_path, shoe_photo, en_copy):
-    product = Product(title="Cloud Runner sneakers", price=59.99, original_price=79.99, currency="USD",
-                      photo=shoe_photo, brand="Cloud")
+    product = Product(
+        title="Cloud Runner sneakers",
+        price=59.99,
+        original_price=79.99,
+        currency="USD",
+        photo=shoe_photo,
+        brand="Cloud",
+    )
     out = tmp_path / "out"
     creatives = adcraft.generate_creatives(product, out_dir=out, copy=en_copy, formats=("png", "webp"))
     assert [c.placement.key for c in creatives] == list(PLACEMENTS)
@@ -20,7 +26,9 @@ def test_all_placements_from_a_photo_pass_qa_and_write_a_manifest(tmp_path, shoe
         assert creative.image.size == creative.placement.size
         assert creative.qa.passed, (creative.placement.key, creative.qa.failures)
         assert creative.qa.ocr["headline"]["score"] >= 0.8
-        assert [p.suffix for p in creative.files] == [".png", ".webp"] and all(p.is_file() for p in creative.files)
+        assert [p.suffix for p in creative.files] == [".png", ".webp"] and all(
+            p.is_file() for p in creative.files
+        )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["input"]["title"] == "Cloud Runner sneakers"
     assert manifest["copy"]["headline"] == en_copy.headline
@@ -39,8 +47,16 @@ def test_generated_visual_records_model_seed_and_prompt(tmp_path, zh_copy):
     pipeline = TextToImagePipeline.tiny_random(seed=0)
     pipeline.vocabulary = Vocabulary([VocabularyEntry("1f457", "连衣裙", "dress")])
     product = Product(title="法式碎花连衣裙", description="红色雪纺", price=199, original_price=299)
-    creatives = generate_creatives(product, "800x800", out_dir=tmp_path, pipeline=pipeline, seed=7,
-                                   copy=zh_copy, num_steps=2, formats=("jpeg",))
+    creatives = generate_creatives(
+        product,
+        "800x800",
+        out_dir=tmp_path,
+        pipeline=pipeline,
+        seed=7,
+        copy=zh_copy,
+        num_steps=2,
+        formats=("jpeg",),
+    )
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     visual = manifest["visual"]
     assert visual["kind"] == "generated" and visual["seed"] == 7 and visual["steps"] == 2
@@ -59,13 +75,16 @@ def test_blocking_compliance_hits_stop_generation_unless_allowed(tmp_path, shoe_
     assert len(creatives) == 1
 
 
-@pytest.mark.parametrize("fields,match", [
-    ({"title": ""}, "title is empty"),
-    ({"title": "😀😀"}, "no letters or digits"),
-    ({"title": "鞋", "price": -1}, "negative"),
-    ({"title": "鞋", "price": "abc"}, "not a number"),
-    ({"title": "鞋", "currency": "XYZ"}, "currency"),
-])
+@pytest.mark.parametrize(
+    "fields,match",
+    [
+        ({"title": ""}, "title is empty"),
+        ({"title": "😀😀"}, "no letters or digits"),
+        ({"title": "鞋", "price": -1}, "negative"),
+        ({"title": "鞋", "price": "abc"}, "not a number"),
+        ({"title": "鞋", "currency": "XYZ"}, "currency"),
+    ],
+)
 def test_bad_product_fields_are_named(fields, match):
     with pytest.raises(InvalidInputError, match=match):
         generate_creatives(fields, "300x250")
@@ -80,10 +99,12 @@ def test_bad_placement_and_format_are_refused_before_work(shoe_photo):
 
 
 def test_the_merchants_banned_terms_stop_generation_like_the_law_does(shoe_photo):
-    copy = Copy(headline="Lighter than Acme runners", subline="", selling_points=[], cta="Shop now",
-                price_text="$59")
+    copy = Copy(
+        headline="Lighter than Acme runners", subline="", selling_points=[], cta="Shop now", price_text="$59"
+    )
     product = Product(title="Cloud runner", price=59, currency="USD", photo=shoe_photo, banned_terms=["ACME"])
     with pytest.raises(InvalidInputError, match="headline: 'Acme' \\(merchant's banned term"):
         generate_creatives(product, "300x250", copy=copy)
-    assert generate_creatives(Product(title="Cloud runner", price=59, currency="USD", photo=shoe_photo),
-                              "300x250", copy=copy)
+    assert generate_creatives(
+        Product(title="Cloud runner", price=59, currency="USD", photo=shoe_photo), "300x250", copy=copy
+    )

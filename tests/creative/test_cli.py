@@ -10,18 +10,21 @@ def _run(args, capsys):
     return exc.value.code, capsys.readouterr()
 
 
-@pytest.mark.parametrize("args,field", [
-    (["generate", "", "--price", "199"], "title"),
-    (["generate", "\u200b\u0007", "--price", "199"], "title"),
-    (["generate", "连衣裙", "--price", "-5"], "price"),
-    (["generate", "连衣裙", "--price", "abc"], "price"),
-    (["generate", "连衣裙", "--price", "199", "--currency", "XYZ"], "currency"),
-    (["generate", "连衣裙", "--price", "199", "--placements", "99x500"], "placement"),
-    (["generate", "连衣裙", "--price", "199", "--placements", "5000x500"], "placement"),
-    (["generate", "连衣裙", "--price", "199", "--placements", "billboard"], "placement"),
-    (["generate", "连衣裙", "--price", "199", "--lang", "fr"], "--lang"),
-    (["generate", "连衣裙", "--price", "199", "--format", "gif"], "format"),
-])
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        (["generate", "", "--price", "199"], "title"),
+        (["generate", "\u200b\u0007", "--price", "199"], "title"),
+        (["generate", "连衣裙", "--price", "-5"], "price"),
+        (["generate", "连衣裙", "--price", "abc"], "price"),
+        (["generate", "连衣裙", "--price", "199", "--currency", "XYZ"], "currency"),
+        (["generate", "连衣裙", "--price", "199", "--placements", "99x500"], "placement"),
+        (["generate", "连衣裙", "--price", "199", "--placements", "5000x500"], "placement"),
+        (["generate", "连衣裙", "--price", "199", "--placements", "billboard"], "placement"),
+        (["generate", "连衣裙", "--price", "199", "--lang", "fr"], "--lang"),
+        (["generate", "连衣裙", "--price", "199", "--format", "gif"], "format"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, field, capsys, tmp_path):
     code, out = _run(args + ["--out", str(tmp_path)], capsys)
     assert code == 2

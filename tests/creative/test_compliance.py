@@ -34,7 +34,12 @@ CASES = [
     ("国家级产品", (), [("国家级", "国家级", "block", ABS)], "产品"),
     ("茶中极品", (), [("极品", "极品", "block", ABS)], "茶中精品"),
     ("100%有效", (), [("100%有效", "100%有效", "block", FALSE)], "有效"),
-    ("零风险无副作用", (), [("零风险", "零风险", "block", FALSE), ("无副作用", "无副作用", "block", FALSE)], ""),
+    (
+        "零风险无副作用",
+        (),
+        [("零风险", "零风险", "block", FALSE), ("无副作用", "无副作用", "block", FALSE)],
+        "",
+    ),
     ("祖传秘方", (), [("祖传", "祖传", "block", FALSE), ("秘方", "秘方", "block", FALSE)], "传统配方"),
     ("可治疗失眠", (), [("治疗", "治疗", "block", MED)], "可失眠"),
     ("抗癌降血压", (), [("抗癌", "抗癌", "block", MED), ("降血压", "降血压", "block", MED)], ""),
@@ -44,7 +49,12 @@ CASES = [
     ("保证正品", (), [("保证", "保证", "warn", FALSE)], "正品"),
     ("杀菌洗衣液", (), [("杀菌", "杀菌", "warn", MED)], "清洁洗衣液"),
     ("最舒适的鞋", (), [("最", "最", "block", ABS)], "很舒适的鞋"),
-    ("最佳之选，全网最低", (), [("最佳", "最佳", "block", ABS), ("全网最低", "全网最低", "block", ABS)], None),
+    (
+        "最佳之选，全网最低",
+        (),
+        [("最佳", "最佳", "block", ABS), ("全网最低", "全网最低", "block", ABS)],
+        None,
+    ),
     # --- zh evasions ---
     ("最-佳品质", (), [("最佳", "最-佳", "block", ABS)], "优质品质"),
     ("最 佳品质", (), [("最佳", "最 佳", "block", ABS)], "优质品质"),
@@ -119,7 +129,9 @@ def test_table_has_at_least_60_cases():
     assert len(CASES) >= 60
 
 
-@pytest.mark.parametrize(("text", "allow", "expected", "rewrite"), CASES, ids=[c[0] or "<empty>" for c in CASES])
+@pytest.mark.parametrize(
+    ("text", "allow", "expected", "rewrite"), CASES, ids=[c[0] or "<empty>" for c in CASES]
+)
 def test_compliance_table(text, allow, expected, rewrite):
     report = check_compliance(text, allow_terms=allow)
     got = [(h.term, h.matched, h.severity) for h in report.hits]
@@ -193,7 +205,9 @@ def test_parse_lexicon_rejects_bad_entries():
         parse_lexicon({"rules": {"abs": "x"}, "terms": [{"term": "a", "severity": "block", "rule": "nope"}]})
     with pytest.raises(InvalidInputError, match="severity 'fatal'"):
         parse_lexicon({"rules": {"abs": "x"}, "terms": [{"term": "a", "severity": "fatal", "rule": "abs"}]})
-    terms, exemptions = parse_lexicon({"rules": {"abs": "x"}, "terms": [{"term": "超值", "severity": "warn", "rule": "abs"}]})
+    terms, exemptions = parse_lexicon(
+        {"rules": {"abs": "x"}, "terms": [{"term": "超值", "severity": "warn", "rule": "abs"}]}
+    )
     assert terms[0].regex.pattern == "超值" and exemptions == []
 
 
@@ -204,8 +218,23 @@ def test_compact_maps_back_to_original_indices():
 
 
 # --- properties: inserting evasion characters into a hit still hits ---
-FILLERS = st.sampled_from(["\u200b", "\u200d", "\ufeff", " ", "　", "-", "·", "*", "🔥", "★", ".", "_", "~", "、"])
-HIT_WORDS = ["最佳", "全网最低", "顶级", "唯一", "国家级", "首选", "极品", "100%有效", "best", "cheapest", "guaranteed", "No.1"]
+FILLERS = st.sampled_from(
+    ["\u200b", "\u200d", "\ufeff", " ", "　", "-", "·", "*", "🔥", "★", ".", "_", "~", "、"]
+)
+HIT_WORDS = [
+    "最佳",
+    "全网最低",
+    "顶级",
+    "唯一",
+    "国家级",
+    "首选",
+    "极品",
+    "100%有效",
+    "best",
+    "cheapest",
+    "guaranteed",
+    "No.1",
+]
 
 
 @settings(max_examples=150, deadline=None)
@@ -238,10 +267,15 @@ def test_positions_always_map_into_the_text(text):
 def test_merchant_banned_terms_block_through_evasion_and_only_as_whole_words():
     report = check_compliance("比 N-i-k-e 更轻，CopyCat 同款", lang="zh", banned_terms=("Nike", "copycat"))
     assert [(h.term, h.matched, h.severity) for h in report.hits] == [
-        ("Nike", "N-i-k-e", "block"), ("copycat", "CopyCat", "block")]
+        ("Nike", "N-i-k-e", "block"),
+        ("copycat", "CopyCat", "block"),
+    ]
     assert all("banned_terms" in h.rule for h in report.hits)
     assert report.suggest_rewrite() == "比 更轻， 同款"
-    assert check_compliance("Nikes and Nikel alloy", lang="en", banned_terms=("Nike",)).hits[0].matched == "Nikes"
+    assert (
+        check_compliance("Nikes and Nikel alloy", lang="en", banned_terms=("Nike",)).hits[0].matched
+        == "Nikes"
+    )
     assert len(check_compliance("Nikel alloy", lang="en", banned_terms=("Nike",)).hits) == 0
     assert check_compliance("拒绝某宝同款", lang="zh", banned_terms=("某宝",)).blocking
 

@@ -14,10 +14,20 @@ from adcraft.creative.copywriting import HEADLINE_MAX, MAX_POINTS, TONES, copy_a
 from adcraft.creative.product import Product
 from adcraft.errors import InvalidInputError
 
-DRESS = Product(title="法式碎花连衣裙", description="轻盈雪纺面料，透气不闷热。收腰设计显瘦，V领修饰脸型，裙长过膝。",
-                price=Decimal(199), original_price=Decimal(299), brand="花间")
-SHOES = Product(title="Cloud Runner sneakers", description="Breathable mesh upper. Cushioned foam sole. Weighs 250 g.",
-                price=Decimal("59.99"), currency="USD", brand="Cloud Runner")
+DRESS = Product(
+    title="法式碎花连衣裙",
+    description="轻盈雪纺面料，透气不闷热。收腰设计显瘦，V领修饰脸型，裙长过膝。",
+    price=Decimal(199),
+    original_price=Decimal(299),
+    brand="花间",
+)
+SHOES = Product(
+    title="Cloud Runner sneakers",
+    description="Breathable mesh upper. Cushioned foam sole. Weighs 250 g.",
+    price=Decimal("59.99"),
+    currency="USD",
+    brand="Cloud Runner",
+)
 
 
 @pytest.mark.parametrize("tone", TONES)
@@ -50,37 +60,76 @@ def test_brand_already_in_title_is_not_repeated():
 
 
 def test_description_clauses_with_the_merchants_banned_words_stay_out_of_the_copy():
-    product = Product(title="Cloud runner", language="en", price=59, currency="USD", banned_terms=["Acme"],
-                      description="Lighter than Acme runners. Breathable knit upper. Cushioned sole for long runs.")
+    product = Product(
+        title="Cloud runner",
+        language="en",
+        price=59,
+        currency="USD",
+        banned_terms=["Acme"],
+        description="Lighter than Acme runners. Breathable knit upper. Cushioned sole for long runs.",
+    )
     copy = write_copy(product)
     texts = " ".join(copy.texts().values())
     assert "Acme" not in texts and "Breathable knit upper" in texts
-    unbanned = write_copy(Product(title="Cloud runner", language="en", price=59, currency="USD",
-                                  description=product.description))
+    unbanned = write_copy(
+        Product(
+            title="Cloud runner", language="en", price=59, currency="USD", description=product.description
+        )
+    )
     assert "Acme" in " ".join(unbanned.texts().values())  # the same clause is used when nothing bans it
 
 
 def test_merchant_selling_points_are_preferred():
-    product = Product(title="保温杯", description="不锈钢内胆。", price=Decimal(89), selling_points=["12小时保温", "316不锈钢"])
+    product = Product(
+        title="保温杯",
+        description="不锈钢内胆。",
+        price=Decimal(89),
+        selling_points=["12小时保温", "316不锈钢"],
+    )
     assert write_copy(product).selling_points == ["12小时保温", "316不锈钢"]
 
 
-@pytest.mark.parametrize("kwargs, message", [({"tone": "loud"}, "tone 'loud' must be one of"),
-                                             ({"lang": "fr"}, "lang 'fr' must be one of")])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"tone": "loud"}, "tone 'loud' must be one of"), ({"lang": "fr"}, "lang 'fr' must be one of")],
+)
 def test_bad_tone_or_language(kwargs, message):
     with pytest.raises(InvalidInputError, match=message):
         write_copy(DRESS, **kwargs)
 
 
-WORDS = st.sampled_from(["连衣裙", "纯棉", "T恤", "透气", "舒适", "cotton", "shirt", "soft", "blue", "light",
-                         "经典", "日常", "通勤", "wool", "warm", "牛仔裤", "daily", "简约"])
+WORDS = st.sampled_from(
+    [
+        "连衣裙",
+        "纯棉",
+        "T恤",
+        "透气",
+        "舒适",
+        "cotton",
+        "shirt",
+        "soft",
+        "blue",
+        "light",
+        "经典",
+        "日常",
+        "通勤",
+        "wool",
+        "warm",
+        "牛仔裤",
+        "daily",
+        "简约",
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None)
-@given(title=st.lists(WORDS, min_size=1, max_size=4).map(" ".join),
-       description=st.lists(st.tuples(WORDS, WORDS).map(" ".join), max_size=4).map("，".join),
-       price=st.decimals(min_value=1, max_value=9999, places=0), tone=st.sampled_from(TONES),
-       variant=st.integers(0, 5))
+@given(
+    title=st.lists(WORDS, min_size=1, max_size=4).map(" ".join),
+    description=st.lists(st.tuples(WORDS, WORDS).map(" ".join), max_size=4).map("，".join),
+    price=st.decimals(min_value=1, max_value=9999, places=0),
+    tone=st.sampled_from(TONES),
+    variant=st.integers(0, 5),
+)
 def test_copy_never_invents_numbers_or_forbidden_claims(title, description, price, tone, variant):
     product = Product(title=title, description=description, price=price)
     copy = write_copy(product, tone=tone, variant=variant)

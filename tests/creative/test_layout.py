@@ -6,8 +6,12 @@ from adcraft.creative.layout import TEXT_ELEMENTS, Box, Content, make_layout, te
 from adcraft.creative.placements import PLACEMENTS, Placement
 from adcraft.errors import NotFoundError
 
-CONTENTS = [Content(), Content(logo=True), Content(subline=False, points=False, badge=False),
-            Content(price=False, badge=False)]
+CONTENTS = [
+    Content(),
+    Content(logo=True),
+    Content(subline=False, points=False, badge=False),
+    Content(price=False, badge=False),
+]
 
 
 def _check(layout):
@@ -19,7 +23,7 @@ def _check(layout):
         assert box.intersection(canvas) == box.area, f"{name} out of bounds {box}"
     names = list(boxes)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert boxes[a].intersection(boxes[b]) == 0, f"{a} overlaps {b}"
 
 

@@ -25,7 +25,7 @@ def test_placed_photo_pixels_are_unchanged_inside_the_mask(shoe_photo):
     placed, mask = place_product(canvas, cut, Box(50, 50, 800, 600), allow_upscale=False)
     trimmed = cut.crop(cut.getchannel("A").point(lambda v: 255 if v > 16 else 0).getbbox())
     assert (placed.w, placed.h) == trimmed.size  # never enlarged
-    region = np.asarray(canvas)[placed.y:placed.bottom, placed.x:placed.right]
+    region = np.asarray(canvas)[placed.y : placed.bottom, placed.x : placed.right]
     opaque = np.asarray(trimmed.getchannel("A")) == 255
     assert opaque.sum() > 1000
     assert np.array_equal(region[opaque], np.asarray(trimmed.convert("RGB"))[opaque])
@@ -46,7 +46,7 @@ def test_not_an_image_and_corrupt_files_are_refused(tmp_path):
 
 
 def test_decompression_bomb_is_refused(tmp_path):
-    side = int(MAX_PHOTO_PIXELS ** 0.5) + 100
+    side = int(MAX_PHOTO_PIXELS**0.5) + 100
     path = tmp_path / "bomb.png"
     Image.new("1", (side, side)).save(path)  # tiny file, huge image
     assert path.stat().st_size < 1_000_000

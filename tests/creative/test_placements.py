@@ -8,7 +8,16 @@ from adcraft.errors import InvalidInputError
 
 def test_all_gives_the_eight_standard_placements():
     keys = [p.key for p in parse_placements("all")]
-    assert keys == ["1080x1080", "1080x1350", "1080x1920", "1200x628", "800x800", "300x250", "728x90", "160x600"]
+    assert keys == [
+        "1080x1080",
+        "1080x1350",
+        "1080x1920",
+        "1200x628",
+        "800x800",
+        "300x250",
+        "728x90",
+        "160x600",
+    ]
     assert parse_placements(None) == parse_placements("all")
 
 
@@ -25,7 +34,9 @@ def test_custom_sizes_in_range_parse(w, h):
     assert p.name == (PLACEMENTS[p.key].name if p.key in PLACEMENTS else "custom")
 
 
-@given(st.one_of(st.integers(0, MIN_SIDE - 1), st.integers(MAX_SIDE + 1, 99999)), st.integers(MIN_SIDE, MAX_SIDE))
+@given(
+    st.one_of(st.integers(0, MIN_SIDE - 1), st.integers(MAX_SIDE + 1, 99999)), st.integers(MIN_SIDE, MAX_SIDE)
+)
 def test_out_of_range_sizes_name_the_limits(bad, ok):
     for text in (f"{bad}x{ok}", f"{ok}x{bad}"):
         if text in PLACEMENTS:  # 728x90 is a standard slot

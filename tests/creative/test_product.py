@@ -34,7 +34,10 @@ def make(**fields) -> Product:
         ({"title": "   \t"}, r"^title is empty"),
         ({"title": "🔥🔥✨"}, r"^title '🔥🔥✨' has no letters or digits"),
         ({"title": "\x00\x07\u200b"}, r"^title .* has no letters or digits"),
-        ({"title": "裙" * (MAX_TITLE_CHARS + 1)}, rf"^title has {MAX_TITLE_CHARS + 1} characters; at most {MAX_TITLE_CHARS}"),
+        (
+            {"title": "裙" * (MAX_TITLE_CHARS + 1)},
+            rf"^title has {MAX_TITLE_CHARS + 1} characters; at most {MAX_TITLE_CHARS}",
+        ),
         ({"price": -1}, r"^price -1 is negative"),
         ({"price": "abc"}, r"^price 'abc' is not a number"),
         ({"price": "19.9.9"}, r"^price '19.9.9' is not a number"),
@@ -73,7 +76,9 @@ def test_unknown_currency_lists_allowed_ones():
 
 
 def test_valid_product_normalises_fields():
-    p = make(price="¥1,299", original_price="1599.00", currency=" usd ", language=" ZH ", brand_colors=["#AA00ff"])
+    p = make(
+        price="¥1,299", original_price="1599.00", currency=" usd ", language=" ZH ", brand_colors=["#AA00ff"]
+    )
     assert p.price == Decimal(1299) and p.original_price == Decimal("1599.00")
     assert p.currency == "USD" and p.language == "zh"
 
@@ -125,7 +130,12 @@ def test_load_json_and_yaml(tmp_path):
     assert p.price == Decimal("39.9") and p.currency == "USD" and p.lang == "en"
     assert p.photo == tmp_path / "shirt.png"  # relative paths resolve beside the file
     q = load_product(tmp_path / "p.yaml")
-    assert (q.price, q.original_price, q.selling_points, q.lang) == (Decimal(199), Decimal(299), ["透气", "凉爽"], "zh")
+    assert (q.price, q.original_price, q.selling_points, q.lang) == (
+        Decimal(199),
+        Decimal(299),
+        ["透气", "凉爽"],
+        "zh",
+    )
     assert Product.from_dict(json.loads(json.dumps(q.to_dict()))) == q  # round trip
 
 
@@ -175,7 +185,11 @@ def test_format_price(amount, currency, expected):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("abc", "CNY"), "^price 'abc' is not a number"), ((10, "XYZ"), "^currency 'XYZ' must be one of"), (("", "CNY"), "^price is empty")],
+    [
+        (("abc", "CNY"), "^price 'abc' is not a number"),
+        ((10, "XYZ"), "^currency 'XYZ' must be one of"),
+        (("", "CNY"), "^price is empty"),
+    ],
 )
 def test_format_price_errors(args, message):
     with pytest.raises(InvalidInputError, match=message):

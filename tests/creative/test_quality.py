@@ -14,8 +14,11 @@ def test_wcag_contrast_reference_values():
     assert contrast_ratio((119, 119, 119), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)
 
 
-@pytest.mark.parametrize("palette", list(PALETTES.values()) + [
-    brand_palette(["#f7c6d0", "#e85d8e", "#fff5f7", "#3d2c3e"]), brand_palette(["#ff6b00", "#00b4d8"])])
+@pytest.mark.parametrize(
+    "palette",
+    list(PALETTES.values())
+    + [brand_palette(["#f7c6d0", "#e85d8e", "#fff5f7", "#3d2c3e"]), brand_palette(["#ff6b00", "#00b4d8"])],
+)
 def test_palettes_keep_text_legible(palette):
     for bg in (palette.background, palette.background_end):
         assert contrast_ratio(palette.text, bg) >= 4.5

@@ -17,8 +17,36 @@ from adcraft.creative.textfit import (
 )
 from adcraft.errors import InvalidInputError
 
-PIECES = ["法", "式", "碎", "花", "连", "衣", "裙", "，", "。", "！", "、", "「", "」", "（", "）", "《", "》",
-          " ", "T-shirt", "199", "¥1,299.00", "50%", "Summer", "dress", "cotton", "…", "：", "?"]
+PIECES = [
+    "法",
+    "式",
+    "碎",
+    "花",
+    "连",
+    "衣",
+    "裙",
+    "，",
+    "。",
+    "！",
+    "、",
+    "「",
+    "」",
+    "（",
+    "）",
+    "《",
+    "》",
+    " ",
+    "T-shirt",
+    "199",
+    "¥1,299.00",
+    "50%",
+    "Summer",
+    "dress",
+    "cotton",
+    "…",
+    "：",
+    "?",
+]
 texts = st.lists(st.sampled_from(PIECES), min_size=1, max_size=40).map("".join).filter(lambda t: t.strip())
 
 
@@ -53,7 +81,7 @@ def test_fitted_text_ink_stays_inside_its_box(text, w, h):
     draw_fit(ImageDraw.Draw(image), fit, box, 255, "center")
     ink = np.asarray(image) > 0
     inside = np.zeros_like(ink)
-    inside[box.y:box.bottom, box.x:box.right] = True
+    inside[box.y : box.bottom, box.x : box.right] = True
     assert not (ink & ~inside).any()
     if fit.truncated:
         assert fit.lines[-1].endswith(ELLIPSIS) and fit.size == 10

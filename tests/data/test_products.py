@@ -55,7 +55,9 @@ def test_only_product_concepts_with_both_labels_are_kept(npm_layout):
 
 
 def test_build_writes_images_captions_manifest_and_colour_variants(npm_layout, tmp_path):
-    manifest = build_products(tmp_path / "out", size=32, fluent_dir=npm_layout[0], emojibase_dir=npm_layout[1])
+    manifest = build_products(
+        tmp_path / "out", size=32, fluent_dir=npm_layout[0], emojibase_dir=npm_layout[1]
+    )
     records = read_dataset(tmp_path / "out")
     assert manifest["counts"]["concepts"] == 3 and manifest["counts"]["images"] == len(records)
     assert {s["licence"] for s in manifest["sources"]} == {"MIT"}
@@ -82,8 +84,9 @@ def test_build_is_deterministic(npm_layout, tmp_path):
 
 
 def test_no_colour_variants_when_disabled(npm_layout, tmp_path):
-    manifest = build_products(tmp_path / "o", size=16, colors=False, fluent_dir=npm_layout[0],
-                              emojibase_dir=npm_layout[1])
+    manifest = build_products(
+        tmp_path / "o", size=16, colors=False, fluent_dir=npm_layout[0], emojibase_dir=npm_layout[1]
+    )
     assert manifest["counts"]["images"] == 3
 
 
@@ -154,21 +157,39 @@ def test_cli_builds_from_an_already_extracted_cache(npm_layout, tmp_path):
     shutil.copytree(npm_layout[0], cache / "lobehub-fluent-emoji-3d-1.1.0" / "package")
     shutil.copytree(npm_layout[1], cache / "emojibase-data-17.0.0" / "package")
     _register_commands()
-    result = CliRunner().invoke(app, ["data", "build-products", "--out", str(tmp_path / "ds"), "--size", "16",
-                                      "--no-colors", "--cache", str(cache)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "data",
+            "build-products",
+            "--out",
+            str(tmp_path / "ds"),
+            "--size",
+            "16",
+            "--no-colors",
+            "--cache",
+            str(cache),
+        ],
+    )
     assert result.exit_code == 0 and "3 images, 3 concepts" in result.output
     assert len(read_dataset(tmp_path / "ds")) == 3
 
 
-def test_tags_that_name_several_concepts_or_another_concepts_label_never_become_captions(npm_layout, tmp_path):
+def test_tags_that_name_several_concepts_or_another_concepts_label_never_become_captions(
+    npm_layout, tmp_path
+):
     from adcraft.data.products import Concept, distinctive_tags
 
     def food(key, label, tags_en, tags_zh):
         return Concept(key, "food-fruit", label, label.upper(), tags_en, tags_zh, tmp_path / f"{key}.webp")
 
-    concepts = distinctive_tags([food("1", "grapes", ["fruit", "grape"], ["水果", "葡萄"]),
-                                 food("2", "melon", ["fruit", "cantaloupe"], ["水果"]),
-                                 food("3", "croissant", ["bread", "french"], ["bread"]),
-                                 food("4", "bread", ["loaf"], [])])
+    concepts = distinctive_tags(
+        [
+            food("1", "grapes", ["fruit", "grape"], ["水果", "葡萄"]),
+            food("2", "melon", ["fruit", "cantaloupe"], ["水果"]),
+            food("3", "croissant", ["bread", "french"], ["bread"]),
+            food("4", "bread", ["loaf"], []),
+        ]
+    )
     assert [c.tags_en for c in concepts] == [["grape"], ["cantaloupe"], ["french"], ["loaf"]]
     assert [c.tags_zh for c in concepts] == [["葡萄"], [], ["bread"], []]  # zh tags meet zh labels only

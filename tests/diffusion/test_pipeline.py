@@ -47,15 +47,18 @@ def test_progress_callback_counts_every_step(pipe):
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"prompts": [""]}, "text 0 is empty"),
-    ({"prompts": ["   "]}, "text 0 is empty"),
-    ({"prompts": ["x" * 600]}, "at most 512"),
-    ({"prompts": ["a"], "num_steps": 0}, "steps 0 must be between 1 and 200"),
-    ({"prompts": ["a"], "guidance_scale": 50}, "guidance 50 must be between 0 and 20"),
-    ({"prompts": ["a"], "sampler": "euler"}, "sampler 'euler' must be one of"),
-    ({"prompts": ["a"], "batch_size": 0}, "batch_size 0 must be between"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"prompts": [""]}, "text 0 is empty"),
+        ({"prompts": ["   "]}, "text 0 is empty"),
+        ({"prompts": ["x" * 600]}, "at most 512"),
+        ({"prompts": ["a"], "num_steps": 0}, "steps 0 must be between 1 and 200"),
+        ({"prompts": ["a"], "guidance_scale": 50}, "guidance 50 must be between 0 and 20"),
+        ({"prompts": ["a"], "sampler": "euler"}, "sampler 'euler' must be one of"),
+        ({"prompts": ["a"], "batch_size": 0}, "batch_size 0 must be between"),
+    ],
+)
 def test_bad_sampling_arguments_raise_clear_errors(pipe, kwargs, message):
     with pytest.raises(InvalidInputError, match=message):
         pipe(**{"num_steps": 2, **kwargs})
@@ -93,8 +96,9 @@ def test_standardized_copy_computes_the_same_function_and_saves_its_statistics(t
     z = mean + torch.randn(3, 384) * std
     with torch.no_grad():
         torch.testing.assert_close(folded(x, t, z), model(x, t, z), rtol=1e-4, atol=1e-4)
-        torch.testing.assert_close(folded(x, t, folded.null_condition(3)), model(x, t, model.null_condition(3)),
-                                   rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(
+            folded(x, t, folded.null_condition(3)), model(x, t, model.null_condition(3)), rtol=1e-4, atol=1e-4
+        )
     path = save_checkpoint(tmp_path / "std", folded, ScheduleConfig(), encoder_info(encoder))
     loaded, config = load_unet(path)
     assert config["unet"]["cond_standardize"] is True
@@ -113,10 +117,13 @@ def test_base_preset_has_attention_only_at_16px_and_below():
     assert [cfg.attention_at(i) for i in range(len(cfg.channels))] == [False, False, True, True]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"channels": (10, 20)}, "divisible by norm_groups"),
-    ({"sample_size": 60, "channels": (8, 16, 32, 64)}, "divisible by 2"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"channels": (10, 20)}, "divisible by norm_groups"),
+        ({"sample_size": 60, "channels": (8, 16, 32, 64)}, "divisible by 2"),
+    ],
+)
 def test_unet_config_rejects_bad_shapes(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         UNetConfig(**kwargs)

@@ -34,8 +34,11 @@ def shapes_dataset(tmp_path_factory):
             name = f"images/{cid}-{color or 'orig'}.png"
             draw(cid, rgb, size=128).save(root / name)
             caps = [f"a {color} {en}" if color else f"a {en}", f"{zh}"]
-            records.append(ImageRecord(file=name, captions=caps, concept=cid, label_en=en, label_zh=zh,
-                                       group="toy", color=color))
+            records.append(
+                ImageRecord(
+                    file=name, captions=caps, concept=cid, label_en=en, label_zh=zh, group="toy", color=color
+                )
+            )
     write_dataset(root, records, sources=[{"name": "synthetic shapes", "license": "CC0"}])
     return root
 

@@ -30,12 +30,15 @@ def index(tmp_path_factory):
     return ConceptIndex.load(directory, encoder)
 
 
-@pytest.mark.parametrize("prompt,expected", [
-    ("2026夏季新款法式碎花连衣裙女收腰显瘦", "dress / 连衣裙"),
-    ("Men's Breathable Lightweight Running Shoes", "running shoe / 跑鞋"),
-    ("轻薄便携14英寸笔记本电脑", "laptop / 笔记本电脑"),
-    ("Fresh Organic Bananas 1kg", "banana / 香蕉"),
-])
+@pytest.mark.parametrize(
+    "prompt,expected",
+    [
+        ("2026夏季新款法式碎花连衣裙女收腰显瘦", "dress / 连衣裙"),
+        ("Men's Breathable Lightweight Running Shoes", "running shoe / 跑鞋"),
+        ("轻薄便携14英寸笔记本电脑", "laptop / 笔记本电脑"),
+        ("Fresh Organic Bananas 1kg", "banana / 香蕉"),
+    ],
+)
 def test_nearest_concept_of_shop_titles(index, prompt, expected):
     result = nearest_concepts(prompt, k=3, index=index)
     assert len(result) == 3 and result[0][0] == expected

@@ -58,9 +58,13 @@ def test_shipped_set_matches_the_product_dataset(shipped, product_dataset):
 
 def test_prompt_problems_finds_unknown_concepts_colours_and_training_captions():
     concepts = [{"id": "a", "colors": ["red"]}, {"id": "b", "colors": []}]
-    prompts = [EvalPrompt("Red A", "en", "a", "red"), EvalPrompt("blue a", "en", "a", "blue"),
-               EvalPrompt("blue b", "en", "b", "blue"), EvalPrompt("x", "en", "zzz"),
-               EvalPrompt("a red thing", "en", "a", "red")]
+    prompts = [
+        EvalPrompt("Red A", "en", "a", "red"),
+        EvalPrompt("blue a", "en", "a", "blue"),
+        EvalPrompt("blue b", "en", "b", "blue"),
+        EvalPrompt("x", "en", "zzz"),
+        EvalPrompt("a red thing", "en", "a", "red"),
+    ]
     problems = prompt_problems(prompts, concepts, {"A Red Thing"})
     assert len(problems) == 3
     assert "never recolours" in problems[0] and "zzz" in problems[1] and "training caption" in problems[2]
@@ -77,8 +81,10 @@ BAD_LINES = [
 @pytest.mark.parametrize("line", BAD_LINES)
 def test_load_prompts_refuses_bad_lines(tmp_path, line):
     path = tmp_path / "p.jsonl"
-    path.write_text(json.dumps({"prompt": "ok", "lang": "en", "concept": "a", "color": None}) + "\n" + line,
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"prompt": "ok", "lang": "en", "concept": "a", "color": None}) + "\n" + line,
+        encoding="utf-8",
+    )
     with pytest.raises(DataError, match=":2:"):
         load_prompts(path)
 

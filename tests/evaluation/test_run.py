@@ -32,8 +32,13 @@ def pipe():
 
     pipe = TextToImagePipeline.tiny_random(seed=0)
     # "tent" is deliberately filed under the wrong concept: grounding's accuracy is reported, not assumed
-    pipe.vocabulary = Vocabulary([VocabularyEntry("c1", "球", "ball"), VocabularyEntry("c2", "盒子", "box"),
-                                  VocabularyEntry("c4", "帐篷", "tent")])
+    pipe.vocabulary = Vocabulary(
+        [
+            VocabularyEntry("c1", "球", "ball"),
+            VocabularyEntry("c2", "盒子", "box"),
+            VocabularyEntry("c4", "帐篷", "tent"),
+        ]
+    )
     return pipe
 
 
@@ -53,8 +58,12 @@ def test_run_generates_seeds_per_prompt(result):
 def test_grounded_prompts_and_their_accuracy_are_reported(result):
     assert result.summary["grounding"] == {"matched": 3, "correct": 2}
     read = {p["prompt"]: p["model_read"] for p in result.summary["per_prompt"]}
-    assert read == {"Kids Red Bouncy Ball": "red ball", "蓝色收纳盒子大号": "蓝色盒子",
-                    "Outdoor Camping Tent 2 Person": "tent", "实木登山棍子": "实木登山棍子"}
+    assert read == {
+        "Kids Red Bouncy Ball": "red ball",
+        "蓝色收纳盒子大号": "蓝色盒子",
+        "Outdoor Camping Tent 2 Person": "tent",
+        "实木登山棍子": "实木登山棍子",
+    }
 
 
 def test_real_images_score_at_the_ceiling_and_random_concepts_at_the_floor(result):
@@ -81,12 +90,17 @@ def test_summary_is_json_and_table_has_every_metric(result, tmp_path):
     assert len(saved["per_prompt"]) == 4 and saved["per_prompt"][1]["lang"] == "zh"
     rows = table_rows(saved)
     assert len(rows) == 9 and all(len(r) == 5 for r in rows)
-    assert paths["grid"].is_file() and paths["grid_prompts"].read_text(encoding="utf-8").splitlines()[1] == "蓝色收纳盒子大号"
+    assert (
+        paths["grid"].is_file()
+        and paths["grid_prompts"].read_text(encoding="utf-8").splitlines()[1] == "蓝色收纳盒子大号"
+    )
 
 
 def test_accuracy_is_split_by_how_many_images_the_concept_has_in_the_dataset(result):
     by = result.summary["by_dataset_images"]
-    stick = next(p for p in result.summary["per_prompt"] if p["concept"] == "c4")  # the one concept without variants
+    stick = next(
+        p for p in result.summary["per_prompt"] if p["concept"] == "c4"
+    )  # the one concept without variants
     one_image = {"prompts": 1, "top1": stick["top1_hits"] / 2, "top5": stick["top5_hits"] / 2}
     assert by["generated"]["one image"] == one_image
     assert by["generated"]["several images"]["prompts"] == 3
@@ -98,8 +112,9 @@ def test_grid_lays_prompts_down_and_seeds_across(result):
     assert grid.size == (64, 128)
 
 
-def test_generated_images_can_be_scored_again_without_generating(pipe, result, trained_evaluator,
-                                                                   shapes_dataset):
+def test_generated_images_can_be_scored_again_without_generating(
+    pipe, result, trained_evaluator, shapes_dataset
+):
     evaluator, _, _ = trained_evaluator
     cfg = EvalConfig(seeds=2, steps=2, batch_size=8)
     read = pipe.ground_prompts([p.prompt for p in PROMPTS], cfg.ground)
@@ -108,8 +123,9 @@ def test_generated_images_can_be_scored_again_without_generating(pipe, result, t
     assert again["per_prompt"] == result.summary["per_prompt"]
     # real images handed in as the "generated" ones score exactly as the ceiling does
     records = [r for r in read_dataset(shapes_dataset) if r.concept]
-    real, _, _ = reference_conditions(PROMPTS, Path(shapes_dataset), records,
-                                      set(evaluator.info.get("heldout_files", [])), cfg)
+    real, _, _ = reference_conditions(
+        PROMPTS, Path(shapes_dataset), records, set(evaluator.info.get("heldout_files", [])), cfg
+    )
     as_real = score_run(real, read, PROMPTS, evaluator, cfg, data=shapes_dataset)
     for key in ("concept_top1_en", "concept_top5_zh", "colour_adherence"):
         assert as_real["metrics"]["generated"][key] == result.summary["metrics"]["real"][key]

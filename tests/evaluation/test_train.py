@@ -47,7 +47,9 @@ def test_hue_rotation_by_zero_is_identity_and_keeps_grey():
 def test_augment_keeps_premultiplied_range_and_transparent_border():
     x = torch.full((4, 4, 16, 16), -1.0)
     x[:, :, 4:12, 4:12] = 1.0
-    out = augment(x, torch.tensor([True, False, True, False]), EvaluatorTrainConfig(), torch.Generator().manual_seed(0))
+    out = augment(
+        x, torch.tensor([True, False, True, False]), EvaluatorTrainConfig(), torch.Generator().manual_seed(0)
+    )
     assert out.shape == x.shape and out.min() >= -1 and out.max() <= 1
     assert torch.all(out[:, :3] <= out[:, 3:4] + 1e-6)  # colour never exceeds alpha
     assert torch.allclose(out[1, :3, 8, 8], torch.ones(3), atol=0.05)  # white stays white without hue jitter

@@ -42,11 +42,23 @@ def test_contextual_policy_learns_the_context_dependent_best_creative():
             device = rng.choice(["mobile", "desktop"])
             k = int(rng.integers(2))
             ctr = 0.3 if (device == "mobile") == (k == 0) else 0.02
-            events.append(Event(f"cr{k}", "all", bool(rng.random() < ctr), context={"device": device},
-                                elements=elements[k]))
+            events.append(
+                Event(
+                    f"cr{k}",
+                    "all",
+                    bool(rng.random() < ctr),
+                    context={"device": device},
+                    elements=elements[k],
+                )
+            )
         sel.update(events)
-    picks = {d: [sel.select({"segment": "all", "device": d}, ["cr0", "cr1"], rng, elements=elements)
-                 for _ in range(50)] for d in ("mobile", "desktop")}
+    picks = {
+        d: [
+            sel.select({"segment": "all", "device": d}, ["cr0", "cr1"], rng, elements=elements)
+            for _ in range(50)
+        ]
+        for d in ("mobile", "desktop")
+    }
     assert picks["mobile"].count("cr0") > 45 and picks["desktop"].count("cr1") > 45
 
 

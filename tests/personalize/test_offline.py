@@ -13,10 +13,16 @@ def _event_log(path, n=3000, seed=0):
     segs = rng.choice(["students", "parents"], n)
     arms = rng.integers(0, 4, n)
     ctr = np.where((segs == "students") == (arms < 2), 0.25, 0.03)
-    frame = pd.DataFrame({"creative_id": [f"cr{a}" for a in arms], "segment": segs,
-                          "clicked": (rng.random(n) < ctr).astype(int), "propensity": 0.25,
-                          "ctx_device": rng.choice(["mobile", "desktop"], n),
-                          "el_palette": [palettes[a] for a in arms]})
+    frame = pd.DataFrame(
+        {
+            "creative_id": [f"cr{a}" for a in arms],
+            "segment": segs,
+            "clicked": (rng.random(n) < ctr).astype(int),
+            "propensity": 0.25,
+            "ctx_device": rng.choice(["mobile", "desktop"], n),
+            "el_palette": [palettes[a] for a in arms],
+        }
+    )
     frame.to_csv(path, index=False)
     return frame
 

@@ -10,15 +10,20 @@ def _synthetic(n=20000, k=5, seed=0):
     """Contexts x in {0,1,2}, a non-uniform logging policy with known propensities, known true CTRs."""
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 3, n)
-    ctr = np.array([[0.02, 0.05, 0.10, 0.03, 0.01],
-                    [0.08, 0.02, 0.01, 0.06, 0.04],
-                    [0.03, 0.03, 0.04, 0.12, 0.02]])[:, :k]
+    ctr = np.array(
+        [[0.02, 0.05, 0.10, 0.03, 0.01], [0.08, 0.02, 0.01, 0.06, 0.04], [0.03, 0.03, 0.04, 0.12, 0.02]]
+    )[:, :k]
     logging_p = np.array([0.4, 0.3, 0.1, 0.1, 0.1])[:k]
     logging_p = logging_p / logging_p.sum()
     actions = rng.choice(k, n, p=logging_p)
     rewards = (rng.random(n) < ctr[x, actions]).astype(float)
-    log = BanditLog(pd.DataFrame({"ctx.x": x.astype(str)}), actions, rewards, logging_p[actions],
-                    pd.DataFrame({"el.arm": [f"a{i}" for i in range(k)]}))
+    log = BanditLog(
+        pd.DataFrame({"ctx.x": x.astype(str)}),
+        actions,
+        rewards,
+        logging_p[actions],
+        pd.DataFrame({"el.arm": [f"a{i}" for i in range(k)]}),
+    )
     return log, x, ctr
 
 
@@ -74,8 +79,13 @@ def test_bad_policy_matrices_and_logs_are_rejected():
     with pytest.raises(InvalidInputError, match="ci method"):
         estimate_policy_value(log, np.full((100, 5), 0.2), ci="jackknife")
     with pytest.raises(DataError, match="propensity"):
-        BanditLog(log.contexts, log.actions, log.rewards, np.where(np.arange(100) == 7, 1.5, log.pscores),
-                  log.action_features)
+        BanditLog(
+            log.contexts,
+            log.actions,
+            log.rewards,
+            np.where(np.arange(100) == 7, 1.5, log.pscores),
+            log.action_features,
+        )
     with pytest.raises(DataError, match="actions must be in"):
         BanditLog(log.contexts, log.actions + 5, log.rewards, log.pscores, log.action_features)
 

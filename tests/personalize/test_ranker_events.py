@@ -16,8 +16,10 @@ def _simulated_rows(n=20000, seed=0):
     seg, dev = market.sample_contexts(n, rng)
     arms = rng.integers(0, len(market.creatives), n)
     y = rng.random(n) < market.ctr[seg, dev, arms]
-    rows = [make_row({"segment": SEGMENTS[s], "device": ("mobile", "desktop")[d]}, market.creatives[a])
-            for s, d, a in zip(seg, dev, arms)]
+    rows = [
+        make_row({"segment": SEGMENTS[s], "device": ("mobile", "desktop")[d]}, market.creatives[a])
+        for s, d, a in zip(seg, dev, arms)
+    ]
     return rows, y.astype(int)
 
 
@@ -47,14 +49,27 @@ def test_feature_builder_crosses_context_and_elements():
 
 
 def test_parse_event_reports_row_and_field():
-    ok = parse_event({"creative_id": "c1", "segment": "s", "clicked": "yes", "ctx_device": "mobile",
-                      "el_palette": "pink", "propensity": "0.5"}, 1)
-    assert isinstance(ok, Event) and ok.clicked and ok.context == {"device": "mobile"} and ok.propensity == 0.5
-    for row, field in [({"creative_id": "", "segment": "s", "clicked": "1"}, "creative_id"),
-                       ({"creative_id": "c", "segment": "s", "clicked": "maybe"}, "clicked"),
-                       ({"creative_id": "c", "segment": "s", "clicked": "1", "propensity": "1.5"}, "propensity"),
-                       ({"creative_id": "c", "segment": "s", "clicked": "1", "propensity": "0"}, "propensity"),
-                       ({"creative_id": "c", "segment": "s", "clicked": "1", "position": "top"}, "position")]:
+    ok = parse_event(
+        {
+            "creative_id": "c1",
+            "segment": "s",
+            "clicked": "yes",
+            "ctx_device": "mobile",
+            "el_palette": "pink",
+            "propensity": "0.5",
+        },
+        1,
+    )
+    assert (
+        isinstance(ok, Event) and ok.clicked and ok.context == {"device": "mobile"} and ok.propensity == 0.5
+    )
+    for row, field in [
+        ({"creative_id": "", "segment": "s", "clicked": "1"}, "creative_id"),
+        ({"creative_id": "c", "segment": "s", "clicked": "maybe"}, "clicked"),
+        ({"creative_id": "c", "segment": "s", "clicked": "1", "propensity": "1.5"}, "propensity"),
+        ({"creative_id": "c", "segment": "s", "clicked": "1", "propensity": "0"}, "propensity"),
+        ({"creative_id": "c", "segment": "s", "clicked": "1", "position": "top"}, "position"),
+    ]:
         err = parse_event(row, 7)
         assert err.row == 7 and err.field == field and str(err).startswith(f"row 7: field '{field}'")
     unknown = parse_event({"creative_id": "c", "segment": "zz", "clicked": "0"}, 2, known_segments={"s"})
@@ -63,8 +78,14 @@ def test_parse_event_reports_row_and_field():
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_import_keeps_valid_rows_and_reports_bad_ones(tmp_path, suffix):
-    frame = pd.DataFrame({"creative_id": ["a", "b", "", "c"], "segment": ["s", "s", "s", "s"],
-                          "clicked": ["1", "0", "1", "2"], "propensity": ["0.5", "1", "0.5", "0.5"]})
+    frame = pd.DataFrame(
+        {
+            "creative_id": ["a", "b", "", "c"],
+            "segment": ["s", "s", "s", "s"],
+            "clicked": ["1", "0", "1", "2"],
+            "propensity": ["0.5", "1", "0.5", "0.5"],
+        }
+    )
     path = tmp_path / f"log{suffix}"
     frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path)
     report = import_events(path)

@@ -14,7 +14,12 @@ def _default_doc():
 def test_default_segments_cover_the_six_audiences():
     segments = load_segments()
     assert set(segments) == {
-        "young_women_fashion", "students_budget", "professionals", "parents", "seniors", "sporty"
+        "young_women_fashion",
+        "students_budget",
+        "professionals",
+        "parents",
+        "seniors",
+        "sporty",
     }
     students = segments["students_budget"]
     assert students.emphasis == "price" and students.price_sensitivity > 0.5
@@ -60,6 +65,7 @@ def test_palette_name_and_roundtrip():
     doc["segments"]["sporty"]["palette"] = "vivid"
     segs = parse_segments(doc)
     assert segs["sporty"].palette == "vivid"
-    again = parse_segments({"segments": {"sporty": {k: v for k, v in segs["sporty"].to_dict().items()
-                                                     if k != "name"}}})
+    again = parse_segments(
+        {"segments": {"sporty": {k: v for k, v in segs["sporty"].to_dict().items() if k != "name"}}}
+    )
     assert again["sporty"] == segs["sporty"]

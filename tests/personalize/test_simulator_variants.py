@@ -34,7 +34,9 @@ def test_variants_are_distinct_stable_and_start_with_house_style():
     seg = get_segment("students_budget")
     variants = generate_variants("sku-1", seg, 12, seed=0)
     assert len({v.variant_id for v in variants}) == 12
-    assert [v.variant_id for v in generate_variants("sku-1", seg, 12, seed=0)] == [v.variant_id for v in variants]
+    assert [v.variant_id for v in generate_variants("sku-1", seg, 12, seed=0)] == [
+        v.variant_id for v in variants
+    ]
     assert variants[0].template == seg.template_family and variants[0].headline_id == 0
     assert len({v.palette for v in variants}) > 1 and len({v.template for v in variants}) > 1
     assert set(variants[0].elements()) >= {"palette", "template", "headline", "cta"}

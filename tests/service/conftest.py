@@ -20,8 +20,14 @@ def make_client(tmp_path, tiny_pipeline):
     clients = []
 
     def make(**overrides):
-        options = {"data_dir": tmp_path / "data", "model": "tiny-random", "steps": 2, "workers": 1,
-                   "queue_size": 1, "default_placements": ("300x250",)}
+        options = {
+            "data_dir": tmp_path / "data",
+            "model": "tiny-random",
+            "steps": 2,
+            "workers": 1,
+            "queue_size": 1,
+            "default_placements": ("300x250",),
+        }
         options.update(overrides)
         client = TestClient(create_app(ServiceSettings(**options), pipeline=tiny_pipeline))
         client.__enter__()

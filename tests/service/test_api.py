@@ -6,7 +6,12 @@ import zipfile
 import pytest
 from PIL import Image
 
-PRODUCT = {"title": "Blue ceramic mug", "price": "12.50", "currency": "USD", "selling_points": ["Dishwasher safe"]}
+PRODUCT = {
+    "title": "Blue ceramic mug",
+    "price": "12.50",
+    "currency": "USD",
+    "selling_points": ["Dishwasher safe"],
+}
 
 
 def _generate(client, **body):
@@ -30,7 +35,9 @@ def test_generate_fetch_list_zip_and_delete(make_client):
     assert {c["id"] for c in listed} == {c["id"] for c in out["creatives"]}
     zipped = zipfile.ZipFile(io.BytesIO(client.get(out["zip_url"]).content))
     names = zipped.namelist()
-    assert sum(n.endswith(".png") for n in names) == 2 and sum(n.endswith("manifest.json") for n in names) == 1
+    assert (
+        sum(n.endswith(".png") for n in names) == 2 and sum(n.endswith("manifest.json") for n in names) == 1
+    )
     assert json.loads(zipped.read(next(n for n in names if n.endswith(".json"))))["input"]["title"]
     assert client.get(f"/v1/products/{out['product_id']}").json()["title"] == PRODUCT["title"]
     assert client.delete(f"/v1/creatives/{first['id']}").status_code == 204
@@ -38,28 +45,38 @@ def test_generate_fetch_list_zip_and_delete(make_client):
     assert client.delete(f"/v1/creatives/{first['id']}").json()["detail"].startswith("creative")
 
 
-@pytest.mark.parametrize("body,status,needle", [
-    ({"product": {"price": 1}}, 422, "title"),
-    ({"product": {"title": "x", "colour": "red"}}, 422, "colour"),
-    ({"product": {"title": "x", "price": "abc"}}, 422, "price"),
-    ({"product": {"title": "x"}, "placements": ["12x12"]}, 422, "12x12"),
-    ({"product": {"title": "x", "photo": "/etc/passwd"}}, 422, "uploads"),
-    ({"product": {"title": "x", "photo": "uploads/../../secret.png"}}, 422, "outside"),
-    ({"product": {"title": "x", "photo": "uploads/missing.png"}}, 404, "missing.png"),
-    ({"product": {"title": "x"}, "audiences": ["martians"]}, 404, "martians"),
-    ({"product": {"title": "x"}, "seed": -1}, 422, "seed"),
-])
+@pytest.mark.parametrize(
+    "body,status,needle",
+    [
+        ({"product": {"price": 1}}, 422, "title"),
+        ({"product": {"title": "x", "colour": "red"}}, 422, "colour"),
+        ({"product": {"title": "x", "price": "abc"}}, 422, "price"),
+        ({"product": {"title": "x"}, "placements": ["12x12"]}, 422, "12x12"),
+        ({"product": {"title": "x", "photo": "/etc/passwd"}}, 422, "uploads"),
+        ({"product": {"title": "x", "photo": "uploads/../../secret.png"}}, 422, "outside"),
+        ({"product": {"title": "x", "photo": "uploads/missing.png"}}, 404, "missing.png"),
+        ({"product": {"title": "x"}, "audiences": ["martians"]}, 404, "martians"),
+        ({"product": {"title": "x"}, "seed": -1}, 422, "seed"),
+    ],
+)
 def test_generate_errors_are_4xx_with_detail(make_client, body, status, needle):
     response = make_client().post("/v1/creatives", json=body)
     assert response.status_code == status, response.text
     assert needle in json.dumps(response.json()["detail"])
 
 
-@pytest.mark.parametrize("method,path", [
-    ("get", "/v1/creatives/nope"), ("get", "/v1/creatives/nope/image"), ("get", "/v1/creatives/nope/manifest"),
-    ("delete", "/v1/creatives/nope"), ("get", "/v1/jobs/nope"), ("get", "/v1/products/nope"),
-    ("get", "/v1/products/nope/zip"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/v1/creatives/nope"),
+        ("get", "/v1/creatives/nope/image"),
+        ("get", "/v1/creatives/nope/manifest"),
+        ("delete", "/v1/creatives/nope"),
+        ("get", "/v1/jobs/nope"),
+        ("get", "/v1/products/nope"),
+        ("get", "/v1/products/nope/zip"),
+    ],
+)
 def test_unknown_ids_are_404_with_detail(make_client, method, path):
     response = getattr(make_client(), method)(path)
     assert response.status_code == 404 and "nope" in response.json()["detail"]
@@ -90,7 +107,9 @@ def test_upload_photo_then_generate_from_it(make_client):
 
 def test_job_runs_products_and_reports_each(make_client):
     client = make_client()
-    accepted = client.post("/v1/jobs", json={"products": [PRODUCT, {"title": ""}, {"title": "红色跑鞋", "price": 199}]})
+    accepted = client.post(
+        "/v1/jobs", json={"products": [PRODUCT, {"title": ""}, {"title": "红色跑鞋", "price": 199}]}
+    )
     assert accepted.status_code == 202
     status_url = accepted.json()["status_url"]
     for _ in range(600):
@@ -131,19 +150,24 @@ def test_choose_learns_from_events(make_client):
     events = [{"creative_id": cid, "kind": "impression", "segment": "s"} for cid in ids for _ in range(40)]
     events += [{"creative_id": best, "kind": "click", "segment": "s"} for _ in range(30)]
     assert client.post("/v1/events", json={"events": events}).json() == {"recorded": len(events)}
-    picks = [client.post("/v1/choose", json={"product_id": out["product_id"], "segment": "s", "seed": k}).json()
-             for k in range(20)]
+    picks = [
+        client.post("/v1/choose", json={"product_id": out["product_id"], "segment": "s", "seed": k}).json()
+        for k in range(20)
+    ]
     assert all(p["candidates"] == 3 for p in picks)
     assert sum(p["creative"]["id"] == best for p in picks) >= 18
     one = client.post("/v1/choose", json={"product_id": out["product_id"], "placement": "728x90", "seed": 1})
     assert one.json()["creative"]["notes"]["size"] == "728x90"
 
 
-@pytest.mark.parametrize("body,status,needle", [
-    ({"events": [{"creative_id": "ghost", "kind": "click"}]}, 404, "ghost"),
-    ({"events": [{"creative_id": "x", "kind": "like"}]}, 422, "kind"),
-    ({"events": []}, 422, "events"),
-])
+@pytest.mark.parametrize(
+    "body,status,needle",
+    [
+        ({"events": [{"creative_id": "ghost", "kind": "click"}]}, 404, "ghost"),
+        ({"events": [{"creative_id": "x", "kind": "like"}]}, 422, "kind"),
+        ({"events": []}, 422, "events"),
+    ],
+)
 def test_event_errors(make_client, body, status, needle):
     response = make_client().post("/v1/events", json=body)
     assert response.status_code == status and needle in json.dumps(response.json()["detail"])
@@ -160,7 +184,11 @@ def test_choose_errors(make_client):
 def test_api_key_guards_v1_but_not_health(make_client):
     client = make_client(api_key="s3cret")
     assert client.get("/v1/creatives").status_code == 401
-    assert client.get("/v1/creatives", headers={"X-API-Key": "wrong"}).json()["detail"].startswith("missing or wrong")
+    assert (
+        client.get("/v1/creatives", headers={"X-API-Key": "wrong"})
+        .json()["detail"]
+        .startswith("missing or wrong")
+    )
     assert client.get("/v1/creatives", headers={"X-API-Key": "s3cret"}).status_code == 200
     assert client.get("/healthz").status_code == 200
 
@@ -171,8 +199,12 @@ def test_health_metrics_docs_and_page(make_client):
     assert health["status"] == "ok" and health["database"] == "sqlite" and health["model_loaded"] is True
     _generate(client)
     metrics = client.get("/metrics").text
-    for name in ("adcraft_http_requests_total", "adcraft_http_request_seconds_bucket", "adcraft_queue_depth",
-                 "adcraft_generation_seconds_count"):
+    for name in (
+        "adcraft_http_requests_total",
+        "adcraft_http_request_seconds_bucket",
+        "adcraft_queue_depth",
+        "adcraft_generation_seconds_count",
+    ):
         assert name in metrics
     assert 'route="/v1/creatives",status="201"' in metrics
     assert client.get("/docs").status_code == 200

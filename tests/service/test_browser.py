@@ -9,12 +9,22 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (scripts/ensure-chromium.sh)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium is not installed (scripts/ensure-chromium.sh)"
+    ),
 ]
 
 
@@ -31,11 +41,15 @@ def server(tmp_path, tiny_pipeline):
     from adcraft.service.app import create_app
     from adcraft.service.settings import ServiceSettings
 
-    settings = ServiceSettings(data_dir=tmp_path / "data", model="tiny-random", steps=2,
-                               default_placements=("300x250",))
+    settings = ServiceSettings(
+        data_dir=tmp_path / "data", model="tiny-random", steps=2, default_placements=("300x250",)
+    )
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings, pipeline=tiny_pipeline), host="127.0.0.1",
-                                        port=port, log_level="warning"))
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, pipeline=tiny_pipeline), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -65,9 +79,13 @@ def test_fill_form_generate_see_images_download_zip(server, tmp_path):
             expect(page.locator("#status")).to_contain_text("2 creative(s) ready", timeout=120_000)
             cards = page.locator("#results .card")
             expect(cards).to_have_count(2)
-            page.wait_for_function("[...document.querySelectorAll('#results img')]"
-                                   ".every(i => i.complete && i.naturalWidth > 0)", timeout=30_000)
-            sizes = page.eval_on_selector_all("#results img", "els => els.map(e => [e.naturalWidth, e.naturalHeight])")
+            page.wait_for_function(
+                "[...document.querySelectorAll('#results img')].every(i => i.complete && i.naturalWidth > 0)",
+                timeout=30_000,
+            )
+            sizes = page.eval_on_selector_all(
+                "#results img", "els => els.map(e => [e.naturalWidth, e.naturalHeight])"
+            )
             assert sorted(map(tuple, sizes)) == [(160, 600), (300, 250)]
             expect(cards.first.locator(".qa")).to_contain_text("QA")
             assert page.locator("#results b").count() == 0
@@ -76,7 +94,9 @@ def test_fill_form_generate_see_images_download_zip(server, tmp_path):
             target = tmp_path / "creatives.zip"
             info.value.save_as(target)
             names = zipfile.ZipFile(target).namelist()
-            assert sum(n.endswith(".png") for n in names) == 2 and any(n.endswith("manifest.json") for n in names)
+            assert sum(n.endswith(".png") for n in names) == 2 and any(
+                n.endswith("manifest.json") for n in names
+            )
             page.click("#refresh")
             expect(page.locator("#history .card")).to_have_count(2)
             bad = page.locator("#title")
@@ -86,7 +106,6 @@ def test_fill_form_generate_see_images_download_zip(server, tmp_path):
             expect(page.locator("#status")).to_contain_text("Error: title", timeout=30_000)
         finally:
             browser.close()
-
 
 
 def test_form_sends_selling_points_brand_colours_and_banned_words(server):
@@ -109,7 +128,9 @@ def test_form_sends_selling_points_brand_colours_and_banned_words(server):
             assert product["selling_points"] == ["Breathable mesh", "Light foam sole"]
             assert product["brand_colors"] == ["#C8102E", "#FFFFFF"]
             assert product["banned_terms"] == ["Acme", "runner"]
-            expect(page.locator("#status")).to_contain_text("banned term", timeout=60_000)  # the title says Runner
+            expect(page.locator("#status")).to_contain_text(
+                "banned term", timeout=60_000
+            )  # the title says Runner
             page.fill("#banned_terms", "Acme")
             page.click("#generate")
             expect(page.locator("#status")).to_contain_text("1 creative(s) ready", timeout=120_000)

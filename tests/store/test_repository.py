@@ -83,12 +83,18 @@ def test_jobs_count_done_and_failed(store):
 def test_event_counts_per_segment(store):
     pid = store.add_product({"title": "x"})
     a, b = _creative(store, pid, "a"), _creative(store, pid, "b")
-    store.record_events([{"creative_id": a, "kind": "impression", "segment": "s1"},
-                         {"creative_id": a, "kind": "click", "segment": "s1"},
-                         {"creative_id": a, "kind": "impression", "segment": "s2"},
-                         {"creative_id": b, "kind": "impression", "segment": "s1"}])
-    assert store.event_counts([a, b]) == {a: {"impression": 2, "click": 1, "conversion": 0},
-                                          b: {"impression": 1, "click": 0, "conversion": 0}}
+    store.record_events(
+        [
+            {"creative_id": a, "kind": "impression", "segment": "s1"},
+            {"creative_id": a, "kind": "click", "segment": "s1"},
+            {"creative_id": a, "kind": "impression", "segment": "s2"},
+            {"creative_id": b, "kind": "impression", "segment": "s1"},
+        ]
+    )
+    assert store.event_counts([a, b]) == {
+        a: {"impression": 2, "click": 1, "conversion": 0},
+        b: {"impression": 1, "click": 0, "conversion": 0},
+    }
     assert store.event_counts([a], segment="s2")[a]["impression"] == 1
     with pytest.raises(InvalidInputError, match="kind"):
         store.record_events([{"creative_id": a, "kind": "like"}])

@@ -22,13 +22,35 @@ from adcraft.text.attributes import (
 @pytest.mark.parametrize(
     ("text", "lang", "color", "materials", "styles", "audiences", "benefits"),
     [
-        ("这是一款优雅的红色纯棉连衣裙，适合女士夏天穿着，透气舒适", "zh", "red", ["cotton"], ["elegant"], ["women"],
-         ["breathable", "comfortable"]),
+        (
+            "这是一款优雅的红色纯棉连衣裙，适合女士夏天穿着，透气舒适",
+            "zh",
+            "red",
+            ["cotton"],
+            ["elegant"],
+            ["women"],
+            ["breathable", "comfortable"],
+        ),
         ("儿童防水羽绒服，宝宝冬季保暖", "zh", None, ["down"], [], ["kids", "baby"], ["waterproof", "warm"]),
         ("简约不锈钢保温杯", "zh", None, ["stainless_steel"], ["minimalist"], [], []),
-        ("A navy blue wool coat for men, waterproof and warm", "en", "blue", ["wool"], [], ["men"],
-         ["waterproof", "warm"]),
-        ("Black leather handbag for women, minimalist design", "en", "black", ["leather"], ["minimalist"], ["women"], []),
+        (
+            "A navy blue wool coat for men, waterproof and warm",
+            "en",
+            "blue",
+            ["wool"],
+            [],
+            ["men"],
+            ["waterproof", "warm"],
+        ),
+        (
+            "Black leather handbag for women, minimalist design",
+            "en",
+            "black",
+            ["leather"],
+            ["minimalist"],
+            ["women"],
+            [],
+        ),
         ("棉签一包", "zh", None, [], [], [], []),  # 棉 inside 棉签 is not cotton
         ("A bestowed curtain", "en", None, [], [], [], []),
     ],
@@ -37,7 +59,12 @@ def test_extract_attributes(text, lang, color, materials, styles, audiences, ben
     attrs = extract_attributes(text)
     assert attrs.lang == lang
     assert attrs.color_family == color
-    assert (attrs.materials, attrs.styles, attrs.audiences, attrs.benefits) == (materials, styles, audiences, benefits)
+    assert (attrs.materials, attrs.styles, attrs.audiences, attrs.benefits) == (
+        materials,
+        styles,
+        audiences,
+        benefits,
+    )
 
 
 def test_surfaces_keep_the_input_words():
@@ -84,8 +111,16 @@ def test_tokenize_zh_keeps_lexicon_words_whole():
 @pytest.mark.parametrize(
     ("text", "lang", "points"),
     [
-        ("这是一款优雅的红色纯棉连衣裙，适合女士夏天穿着，透气舒适", "zh", ["这是一款优雅的红色纯棉", "适合女士夏天穿着", "透气舒适"]),
-        ("A navy blue wool coat for men; waterproof and warm", "en", ["A navy blue wool coat for men", "waterproof and warm"]),
+        (
+            "这是一款优雅的红色纯棉连衣裙，适合女士夏天穿着，透气舒适",
+            "zh",
+            ["这是一款优雅的红色纯棉", "适合女士夏天穿着", "透气舒适"],
+        ),
+        (
+            "A navy blue wool coat for men; waterproof and warm",
+            "en",
+            ["A navy blue wool coat for men", "waterproof and warm"],
+        ),
         ("", "zh", []),
         ("好。", "zh", []),  # too short to carry information
     ],
@@ -102,7 +137,10 @@ def test_selling_points_prefer_informative_clauses_in_input_order():
 
 
 def test_selling_points_are_deduplicated_and_within_limit():
-    text = "Soft cotton. soft cotton. " + "Extremely lightweight breathable waterproof shell for long hikes in rain"
+    text = (
+        "Soft cotton. soft cotton. "
+        + "Extremely lightweight breathable waterproof shell for long hikes in rain"
+    )
     points = extract_selling_points(text, lang="en")
     assert [p.lower() for p in points].count("soft cotton") == 1
     assert all(len(p) <= 32 for p in points)
@@ -129,7 +167,9 @@ def test_shorten_table(clause, lang, limit, expected):
 
 
 LATIN_OR_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%+\-']*")
-WORDS = st.sampled_from(["纯棉", "透气", "连衣裙", "5000mAh", "iPhone", "3.5", "USB-C", "舒适", "的", "Pro", "100%"])
+WORDS = st.sampled_from(
+    ["纯棉", "透气", "连衣裙", "5000mAh", "iPhone", "3.5", "USB-C", "舒适", "的", "Pro", "100%"]
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -34,12 +34,15 @@ def test_real_encoder_matches_translations_closer_than_other_products(encoder):
     assert correct >= 9, sims.round(3)
 
 
-@pytest.mark.parametrize("texts, message", [
-    ([""], "text 0 is empty"),
-    (["ok", " \t"], "text 1 is empty"),
-    (["x" * 513], "513 characters; at most 512"),
-    ("one string", "must be a list"),
-])
+@pytest.mark.parametrize(
+    "texts, message",
+    [
+        ([""], "text 0 is empty"),
+        (["ok", " \t"], "text 1 is empty"),
+        (["x" * 513], "513 characters; at most 512"),
+        ("one string", "must be a list"),
+    ],
+)
 def test_bad_texts_are_refused(texts, message):
     with pytest.raises(InvalidInputError, match=message):
         check_texts(texts)
@@ -55,11 +58,29 @@ def tiny_bert_dir(tmp_path_factory):
     """A tiny randomly initialised BERT with a word-level tokenizer, saved like a hub snapshot."""
     transformers = pytest.importorskip("transformers")
     path = tmp_path_factory.mktemp("tiny-bert")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "red", "dress", "blue", "shoe", "laptop", "红", "色"]
+    vocab = [
+        "[PAD]",
+        "[UNK]",
+        "[CLS]",
+        "[SEP]",
+        "[MASK]",
+        "red",
+        "dress",
+        "blue",
+        "shoe",
+        "laptop",
+        "红",
+        "色",
+    ]
     (path / "vocab.txt").write_text("\n".join(vocab) + "\n")
     transformers.BertTokenizer(str(path / "vocab.txt")).save_pretrained(str(path))
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
-                                     num_attention_heads=2, intermediate_size=64)
+    config = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
     transformers.set_seed(0)
     transformers.BertModel(config).save_pretrained(str(path), safe_serialization=True)
     return path

@@ -19,9 +19,19 @@ from helpers import FIXTURE_ITEMS, draw_item
 
 def tiny_config(data_dir, out_dir, **overrides):
     """The tiny preset on the fixture, quiet and fast."""
-    base = {"preset": "tiny", "data_dir": str(data_dir), "out_dir": str(out_dir), "batch_size": 16,
-            "lr": 3e-3, "warmup_steps": 20, "sample_every": 0, "ckpt_every": 1000, "log_every": 1000,
-            "hflip": False, "ema_decay": 0.99}
+    base = {
+        "preset": "tiny",
+        "data_dir": str(data_dir),
+        "out_dir": str(out_dir),
+        "batch_size": 16,
+        "lr": 3e-3,
+        "warmup_steps": 20,
+        "sample_every": 0,
+        "ckpt_every": 1000,
+        "log_every": 1000,
+        "hflip": False,
+        "ema_decay": 0.99,
+    }
     return build_config({**base, **overrides})
 
 
@@ -63,8 +73,11 @@ def test_tiny_model_overfits_fixture_and_samples_match(tiny_dataset, tmp_path, e
 def test_resume_equals_uninterrupted_run(tiny_dataset, tmp_path, encoder):
     full = train(tiny_config(tiny_dataset, tmp_path / "full", steps=6, ckpt_every=3), encoder=encoder)
     train(tiny_config(tiny_dataset, tmp_path / "cut", steps=3, ckpt_every=3), encoder=encoder)
-    resumed = train(tiny_config(tiny_dataset, tmp_path / "cut", steps=6, ckpt_every=3),
-                    resume=tmp_path / "cut", encoder=encoder)
+    resumed = train(
+        tiny_config(tiny_dataset, tmp_path / "cut", steps=6, ckpt_every=3),
+        resume=tmp_path / "cut",
+        encoder=encoder,
+    )
     assert resumed.steps == full.steps == 6
     for use_ema in (False, True):
         a, _ = load_unet(full.checkpoint, use_ema=use_ema)
@@ -81,26 +94,43 @@ def test_different_seed_gives_different_weights(tiny_dataset, tmp_path, encoder)
     assert not torch.equal(wa.unet.conv_in.weight, wb.unet.conv_in.weight)
 
 
-def test_standardized_training_reads_the_captions_statistics_and_folds_an_init(tiny_dataset, tmp_path, encoder):
+def test_standardized_training_reads_the_captions_statistics_and_folds_an_init(
+    tiny_dataset, tmp_path, encoder
+):
     data = load_tensor_dataset(tiny_dataset, 16, encoder)
     mean, std = data.embeddings.mean(0), data.embeddings.std(0)
-    fresh = train(tiny_config(tiny_dataset, tmp_path / "fresh", steps=2, unet={"cond_standardize": True}),
-                  encoder=encoder)
+    fresh = train(
+        tiny_config(tiny_dataset, tmp_path / "fresh", steps=2, unet={"cond_standardize": True}),
+        encoder=encoder,
+    )
     model, _ = load_unet(fresh.checkpoint)
     torch.testing.assert_close(model.cond_mean, mean)
     torch.testing.assert_close(model.cond_std, std)
     plain = train(tiny_config(tiny_dataset, tmp_path / "plain", steps=2), encoder=encoder)
-    folded = train(tiny_config(tiny_dataset, tmp_path / "folded", steps=2, init_from=str(plain.checkpoint),
-                               unet={"cond_standardize": True}), encoder=encoder)
+    folded = train(
+        tiny_config(
+            tiny_dataset,
+            tmp_path / "folded",
+            steps=2,
+            init_from=str(plain.checkpoint),
+            unet={"cond_standardize": True},
+        ),
+        encoder=encoder,
+    )
     model, config = load_unet(folded.checkpoint)
     assert config["unet"]["cond_standardize"] is True
     torch.testing.assert_close(model.cond_std, std)
 
 
-def test_cache_only_encoder_trains_the_same_weights_as_the_encoder_that_filled_the_cache(tiny_dataset, tmp_path, encoder):
+def test_cache_only_encoder_trains_the_same_weights_as_the_encoder_that_filled_the_cache(
+    tiny_dataset, tmp_path, encoder
+):
     real = train(tiny_config(tiny_dataset, tmp_path / "real", steps=3), encoder=encoder)  # writes the cache
-    cached = train(tiny_config(tiny_dataset, tmp_path / "cached", steps=3,
-                               encoder=f"cache:{tiny_dataset / EMBEDDING_CACHE}"))
+    cached = train(
+        tiny_config(
+            tiny_dataset, tmp_path / "cached", steps=3, encoder=f"cache:{tiny_dataset / EMBEDDING_CACHE}"
+        )
+    )
     a, config_a = load_unet(real.checkpoint, use_ema=False)
     b, config_b = load_unet(cached.checkpoint, use_ema=False)
     assert config_a["encoder"] == config_b["encoder"]  # loadable with the real encoder afterwards
@@ -109,11 +139,15 @@ def test_cache_only_encoder_trains_the_same_weights_as_the_encoder_that_filled_t
 
 
 def test_time_budget_stops_the_run_and_spreads_the_cosine_over_it(tiny_dataset, tmp_path, encoder):
-    result = train(tiny_config(tiny_dataset, tmp_path / "run", steps=100_000, max_time_s=1.5, warmup_steps=2),
-                   encoder=encoder)
+    result = train(
+        tiny_config(tiny_dataset, tmp_path / "run", steps=100_000, max_time_s=1.5, warmup_steps=2),
+        encoder=encoder,
+    )
     assert 1 <= result.steps < 100_000  # stopped by the budget, not by steps
     assert result.wall_time_s >= 1.5
-    cfg = build_config({"steps": 100_000, "warmup_steps": 10, "lr": 1e-3, "min_lr_ratio": 0.1, "max_time_s": 100})
+    cfg = build_config(
+        {"steps": 100_000, "warmup_steps": 10, "lr": 1e-3, "min_lr_ratio": 0.1, "max_time_s": 100}
+    )
     assert lr_at(50, cfg, elapsed_s=0.0) == pytest.approx(1e-3)
     assert lr_at(50, cfg, elapsed_s=50.0) == pytest.approx(0.55e-3, rel=1e-3)
     assert lr_at(50, cfg, elapsed_s=100.0) == pytest.approx(1e-4)
@@ -132,21 +166,26 @@ def test_learning_rate_warms_up_then_decays():
     assert lr_at(99, cfg) == pytest.approx(1e-3)
     assert lr_at(550, cfg) == pytest.approx(0.55e-3, rel=1e-3)
     assert lr_at(1000, cfg) == pytest.approx(1e-4)
-    longer = build_config({"steps": 550, "lr_decay_steps": 1000, "warmup_steps": 100, "lr": 1e-3, "min_lr_ratio": 0.1})
+    longer = build_config(
+        {"steps": 550, "lr_decay_steps": 1000, "warmup_steps": 100, "lr": 1e-3, "min_lr_ratio": 0.1}
+    )
     assert lr_at(550, longer) == pytest.approx(lr_at(550, cfg))  # a run cut short of its schedule
 
 
-@pytest.mark.parametrize("overrides, message", [
-    (["stepz=10"], "unknown config key 'stepz'"),
-    (["steps=ten"], "steps must be an integer"),
-    (["unet.chanels=[8]"], "unknown config key 'unet.chanels'"),
-    (["preset=huge"], "preset 'huge' must be one of"),
-    (["schedule.prediction_type=x0"], "prediction_type 'x0' must be one of"),
-    (["hflip=1"], "hflip must be true or false"),
-    (["steps"], "must look like key=value"),
-    (["balance=size"], "balance 'size' must be one of ['image', 'concept']"),
-    (["device=tpu"], "device 'tpu' must be one of ['cpu', 'cuda', 'auto']"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (["stepz=10"], "unknown config key 'stepz'"),
+        (["steps=ten"], "steps must be an integer"),
+        (["unet.chanels=[8]"], "unknown config key 'unet.chanels'"),
+        (["preset=huge"], "preset 'huge' must be one of"),
+        (["schedule.prediction_type=x0"], "prediction_type 'x0' must be one of"),
+        (["hflip=1"], "hflip must be true or false"),
+        (["steps"], "must look like key=value"),
+        (["balance=size"], "balance 'size' must be one of ['image', 'concept']"),
+        (["device=tpu"], "device 'tpu' must be one of ['cpu', 'cuda', 'auto']"),
+    ],
+)
 def test_bad_overrides_raise_naming_the_key(overrides, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
         load_train_config(None, overrides)
@@ -203,10 +242,15 @@ def test_noisy_t_frac_skews_training_timesteps_towards_noise_and_leaves_uniform_
     from adcraft.diffusion.schedule import ScheduleConfig
 
     schedule = ScheduleConfig()
-    uniform, skewed = DiffusionObjective(schedule), DiffusionObjective(schedule, noisy_t_frac=0.5, noisy_t_from=0.7)
+    uniform, skewed = (
+        DiffusionObjective(schedule),
+        DiffusionObjective(schedule, noisy_t_frac=0.5, noisy_t_from=0.7),
+    )
     t_uniform = uniform.timesteps(20000, torch.Generator().manual_seed(0))
     t_skewed = skewed.timesteps(20000, torch.Generator().manual_seed(0))
-    assert torch.equal(t_uniform[:100], torch.randint(0, 1000, (100,), generator=torch.Generator().manual_seed(0)))
+    assert torch.equal(
+        t_uniform[:100], torch.randint(0, 1000, (100,), generator=torch.Generator().manual_seed(0))
+    )
 
     def noisy_share(t: torch.Tensor) -> float:
         return (t >= 700).float().mean().item()

@@ -51,8 +51,9 @@ def test_auto_resolves_to_a_real_method():
     assert resolve_method("auto", 2) in {"animevideov3", "lanczos"}
 
 
-@pytest.mark.parametrize("kwargs", [{"method": "waifu"}, {"scale": 5}, {"method": "x4plus", "scale": 2},
-                                    {"alpha": "nearest"}])
+@pytest.mark.parametrize(
+    "kwargs", [{"method": "waifu"}, {"scale": 5}, {"method": "x4plus", "scale": 2}, {"alpha": "nearest"}]
+)
 def test_refuses_bad_arguments(kwargs):
     if kwargs.get("method") == "x4plus" and not ncnn_available():
         pytest.skip("ncnn not installed")

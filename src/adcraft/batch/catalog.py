@@ -97,7 +97,9 @@ def read_catalog(path: str | Path) -> list[CatalogRow]:
             rows.append(CatalogRow(n, f"row{n}", None, f"row {n} is not valid JSON: {exc.msg}"))
             continue
         if not isinstance(record, dict):
-            rows.append(CatalogRow(n, f"row{n}", None, f"row {n} must be a JSON object, got {type(record).__name__}"))
+            rows.append(
+                CatalogRow(n, f"row{n}", None, f"row {n} must be a JSON object, got {type(record).__name__}")
+            )
             continue
         rows.append(_clean(record, n, base, from_csv=False))
     return rows

@@ -39,7 +39,9 @@ class GenerationSettings:
         object.__setattr__(self, "audiences", tuple(self.audiences))
         object.__setattr__(self, "formats", tuple(self.formats))
         if not 1 <= len(self.placements) <= MAX_PLACEMENTS:
-            raise InvalidInputError(f"placements: {len(self.placements)} given; between 1 and {MAX_PLACEMENTS} allowed")
+            raise InvalidInputError(
+                f"placements: {len(self.placements)} given; between 1 and {MAX_PLACEMENTS} allowed"
+            )
         if not 1 <= self.steps <= 200:
             raise InvalidInputError(f"steps {self.steps} must be between 1 and 200")
 
@@ -62,8 +64,9 @@ class CreativeFile:
 
 def product_key(product: dict, settings: GenerationSettings) -> str:
     """Content hash of a product row and the settings: equal inputs give the same key (16 hex chars)."""
-    payload = json.dumps({"product": product, "settings": settings.to_dict()}, sort_keys=True,
-                         ensure_ascii=False, default=str)
+    payload = json.dumps(
+        {"product": product, "settings": settings.to_dict()}, sort_keys=True, ensure_ascii=False, default=str
+    )
     digest = hashlib.sha256(payload.encode("utf-8"))
     photo = product.get("photo")
     if photo and Path(photo).is_file():  # a changed photo under the same name is a new input
@@ -80,8 +83,12 @@ def load_pipeline(model: str, device: str = "cpu"):
     return TextToImagePipeline.from_pretrained(model, device=device)
 
 
-def generate_for_product(product: dict, settings: GenerationSettings, pipeline: Any, out_dir: str | Path,
-                         ) -> list[CreativeFile]:
+def generate_for_product(
+    product: dict,
+    settings: GenerationSettings,
+    pipeline: Any,
+    out_dir: str | Path,
+) -> list[CreativeFile]:
     """Generate every creative for one product into out_dir (atomic files); returns them in order."""
     from adcraft.creative.product import Product
 
@@ -95,25 +102,47 @@ def generate_for_product(product: dict, settings: GenerationSettings, pipeline: 
     return files
 
 
-def _compose(product, audience: str | None, settings: GenerationSettings, pipeline: Any,
-             out_dir: Path) -> list[CreativeFile]:
+def _compose(
+    product, audience: str | None, settings: GenerationSettings, pipeline: Any, out_dir: Path
+) -> list[CreativeFile]:
     """The composer's call for one audience, writing under out_dir/<audience or 'all'>."""
     from adcraft.creative.api import generate_creatives
 
     folder = out_dir / (audience or "all")
-    creatives = generate_creatives(product, placements=list(settings.placements), audience=audience,
-                                   out_dir=folder, pipeline=pipeline, seed=settings.seed,
-                                   formats=settings.formats, allow_warnings=settings.allow_warnings,
-                                   num_steps=settings.steps)
+    creatives = generate_creatives(
+        product,
+        placements=list(settings.placements),
+        audience=audience,
+        out_dir=folder,
+        pipeline=pipeline,
+        seed=settings.seed,
+        formats=settings.formats,
+        allow_warnings=settings.allow_warnings,
+        num_steps=settings.steps,
+    )
     manifest = folder / "manifest.json"
     compliance = json.loads(manifest.read_text(encoding="utf-8")).get("compliance", {})
-    hits = [f"{name}: {hit.get('matched') or hit.get('term')} ({hit.get('severity')}) -> {hit.get('suggestion')}"
-            for name, report in compliance.items() for hit in report.get("hits", [])]
-    return [CreativeFile(placement=c.placement.name if c.placement.name != "custom" else c.placement.key,
-                         image=c.files[0], manifest=manifest, qa_status=qa_status(c.qa), segment=audience,
-                         notes={"qa_failures": list(c.qa.failures), "qa_warnings": list(c.qa.warnings),
-                                "compliance": hits, "size": c.placement.key})
-            for c in creatives]
+    hits = [
+        f"{name}: {hit.get('matched') or hit.get('term')} ({hit.get('severity')}) -> {hit.get('suggestion')}"
+        for name, report in compliance.items()
+        for hit in report.get("hits", [])
+    ]
+    return [
+        CreativeFile(
+            placement=c.placement.name if c.placement.name != "custom" else c.placement.key,
+            image=c.files[0],
+            manifest=manifest,
+            qa_status=qa_status(c.qa),
+            segment=audience,
+            notes={
+                "qa_failures": list(c.qa.failures),
+                "qa_warnings": list(c.qa.warnings),
+                "compliance": hits,
+                "size": c.placement.key,
+            },
+        )
+        for c in creatives
+    ]
 
 
 def qa_status(qa: Any) -> str:
@@ -125,9 +154,17 @@ def qa_status(qa: Any) -> str:
 
 def write_result(out_dir: Path, files: list[CreativeFile], extra: dict) -> Path:
     """Write result.json (paths relative to out_dir) last, marking the product as finished."""
-    entries = [{"placement": f.placement, "image": f.image.relative_to(out_dir).as_posix(),
-                "manifest": f.manifest.relative_to(out_dir).as_posix(), "qa_status": f.qa_status,
-                "segment": f.segment, "notes": f.notes} for f in files]
+    entries = [
+        {
+            "placement": f.placement,
+            "image": f.image.relative_to(out_dir).as_posix(),
+            "manifest": f.manifest.relative_to(out_dir).as_posix(),
+            "qa_status": f.qa_status,
+            "segment": f.segment,
+            "notes": f.notes,
+        }
+        for f in files
+    ]
     return write_json_atomic(out_dir / RESULT_FILE, {**extra, "creatives": entries})
 
 

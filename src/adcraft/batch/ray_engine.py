@@ -32,8 +32,14 @@ class RowWorker:
         return run_row(row, self.settings, self.pipeline, self.out_dir)
 
 
-def run_on_ray(rows: list[CatalogRow], settings: GenerationSettings, out_dir: Path,
-               record: Callable, address: str | None = None, workers: int = 2) -> None:
+def run_on_ray(
+    rows: list[CatalogRow],
+    settings: GenerationSettings,
+    out_dir: Path,
+    record: Callable,
+    address: str | None = None,
+    workers: int = 2,
+) -> None:
     """Run rows on `workers` Ray actors (local Ray when address is None); record each outcome."""
     try:
         import ray
@@ -54,7 +60,9 @@ def run_on_ray(rows: list[CatalogRow], settings: GenerationSettings, out_dir: Pa
     try:
         # one CPU per actor so Ray places at most one model per core
         actor = ray.remote(num_cpus=1)(RowWorker)
-        pool = ActorPool([actor.remote(settings, str(out_dir)) for _ in range(max(1, min(workers, len(todo))))])
+        pool = ActorPool(
+            [actor.remote(settings, str(out_dir)) for _ in range(max(1, min(workers, len(todo))))]
+        )
         for outcome in pool.map_unordered(lambda a, row: a.run.remote(row), todo):
             record(outcome)
     finally:

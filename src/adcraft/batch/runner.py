@@ -63,9 +63,14 @@ class BatchSummary:
 
     def to_dict(self) -> dict:
         """JSON form: counts, then every failed row with its error."""
-        return {"total": self.total, "done": self.done, "skipped": self.skipped, "failed": self.failed,
-                "seconds": round(self.seconds, 2),
-                "errors": [asdict(r) for r in self.rows if r.status == "failed"]}
+        return {
+            "total": self.total,
+            "done": self.done,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "seconds": round(self.seconds, 2),
+            "errors": [asdict(r) for r in self.rows if r.status == "failed"],
+        }
 
 
 ProgressCallback = Callable[[RowOutcome], None]
@@ -88,8 +93,17 @@ def run_row(row: CatalogRow, settings: GenerationSettings, pipeline: Any, out_di
     tmp = out_dir / PARTIAL_DIR / f"{final.name}.{uuid.uuid4().hex[:8]}"
     try:
         files = generate_for_product(row.product, settings, pipeline, tmp)
-        write_result(tmp, files, {"row": row.number, "id": row.id, "key": key, "product": row.product,
-                                  "settings": settings.to_dict()})
+        write_result(
+            tmp,
+            files,
+            {
+                "row": row.number,
+                "id": row.id,
+                "key": key,
+                "product": row.product,
+                "settings": settings.to_dict(),
+            },
+        )
         publish_dir(tmp, final)
     except AdcraftError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -98,8 +112,14 @@ def run_row(row: CatalogRow, settings: GenerationSettings, pipeline: Any, out_di
         logger.exception("row %d failed", row.number)
         shutil.rmtree(tmp, ignore_errors=True)
         return RowOutcome(row.number, row.id, "failed", error=f"{type(exc).__name__}: {exc}")
-    return RowOutcome(row.number, row.id, "done", folder=final.relative_to(out_dir).as_posix(),
-                      creatives=len(files), seconds=time.perf_counter() - start)
+    return RowOutcome(
+        row.number,
+        row.id,
+        "done",
+        folder=final.relative_to(out_dir).as_posix(),
+        creatives=len(files),
+        seconds=time.perf_counter() - start,
+    )
 
 
 def prepare_output(out_dir: str | Path) -> Path:
@@ -116,10 +136,17 @@ def prepare_output(out_dir: str | Path) -> Path:
     return out_dir
 
 
-def run_batch(catalog: str | Path, out_dir: str | Path, settings: GenerationSettings | None = None,
-              engine: str = "local", address: str | None = None, workers: int = 2,
-              pipeline: Any = None, on_start: Callable[[int], None] | None = None,
-              on_progress: ProgressCallback | None = None) -> BatchSummary:
+def run_batch(
+    catalog: str | Path,
+    out_dir: str | Path,
+    settings: GenerationSettings | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    workers: int = 2,
+    pipeline: Any = None,
+    on_start: Callable[[int], None] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> BatchSummary:
     """Generate creatives for every catalog row into out_dir; rerunning skips rows already finished."""
     if engine not in ENGINES:
         raise InvalidInputError(f"engine {engine!r} must be one of {ENGINES}")

@@ -18,9 +18,13 @@ def register(app: typer.Typer) -> None:
         engine: Annotated[str, typer.Option(help="local (this process) or ray (Ray actors)")] = "local",
         address: Annotated[str | None, typer.Option(help="Ray cluster address; default: a local Ray")] = None,
         workers: Annotated[int, typer.Option(min=1, help="Ray actors, each loads the model once")] = 2,
-        placements: Annotated[str, typer.Option(help="comma-separated names or WxH")] = "feed-square,link-landscape",
+        placements: Annotated[
+            str, typer.Option(help="comma-separated names or WxH")
+        ] = "feed-square,link-landscape",
         audiences: Annotated[str, typer.Option(help="comma-separated segment names; empty = generic")] = "",
-        model: Annotated[str, typer.Option(help="default, a checkpoint dir or tiny-random (untrained)")] = "default",
+        model: Annotated[
+            str, typer.Option(help="default, a checkpoint dir or tiny-random (untrained)")
+        ] = "default",
         steps: Annotated[int, typer.Option(min=1, max=200, help="sampler steps per visual")] = 20,
         seed: Annotated[int, typer.Option(min=0, help="base seed")] = 0,
         allow_warnings: Annotated[bool, typer.Option(help="keep copy the law checker flags")] = False,
@@ -32,19 +36,38 @@ def register(app: typer.Typer) -> None:
         from adcraft.batch.jobs import GenerationSettings
         from adcraft.batch.runner import REPORT_FILE, run_batch
 
-        settings = GenerationSettings(model=model, steps=steps, seed=seed, allow_warnings=allow_warnings,
-                                      placements=tuple(p.strip() for p in placements.split(",") if p.strip()),
-                                      audiences=tuple(a.strip() for a in audiences.split(",") if a.strip()))
+        settings = GenerationSettings(
+            model=model,
+            steps=steps,
+            seed=seed,
+            allow_warnings=allow_warnings,
+            placements=tuple(p.strip() for p in placements.split(",") if p.strip()),
+            audiences=tuple(a.strip() for a in audiences.split(",") if a.strip()),
+        )
         console = Console(stderr=True)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("eta"), TimeRemainingColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("products", total=None)
-            summary = run_batch(catalog, out, settings, engine=engine, address=address, workers=workers,
-                                on_start=lambda n: progress.update(task, total=n),
-                                on_progress=lambda o: progress.advance(task))
-        console.print(f"{summary.done} done, {summary.skipped} skipped (finished earlier), "
-                      f"{summary.failed} failed of {summary.total} in {summary.seconds:.1f}s")
+            summary = run_batch(
+                catalog,
+                out,
+                settings,
+                engine=engine,
+                address=address,
+                workers=workers,
+                on_start=lambda n: progress.update(task, total=n),
+                on_progress=lambda o: progress.advance(task),
+            )
+        console.print(
+            f"{summary.done} done, {summary.skipped} skipped (finished earlier), "
+            f"{summary.failed} failed of {summary.total} in {summary.seconds:.1f}s"
+        )
         for row in summary.rows:
             if row.status == "failed":
                 console.print(f"  row {row.number} ({row.id}): {row.error}", markup=False)

@@ -37,7 +37,9 @@ def register(app: typer.Typer) -> None:
         original_price: Annotated[str | None, typer.Option(help="List price, shown crossed out.")] = None,
         currency: Annotated[str | None, typer.Option(help="CNY, USD, EUR, GBP, JPY or HKD.")] = None,
         brand: Annotated[str | None, typer.Option(help="Brand name.")] = None,
-        photo: Annotated[Path | None, typer.Option(help="Product photo; cut out and placed unchanged.")] = None,
+        photo: Annotated[
+            Path | None, typer.Option(help="Product photo; cut out and placed unchanged.")
+        ] = None,
         product: Annotated[Path | None, typer.Option(help="Product .json/.yaml file.")] = None,
         placements: Annotated[str, typer.Option(help="'all' or sizes like 1080x1080,728x90.")] = "all",
         audience: Annotated[str | None, typer.Option(help="Audience segment name (style).")] = None,
@@ -45,7 +47,9 @@ def register(app: typer.Typer) -> None:
         quality: Annotated[int, typer.Option(help="JPEG/WebP quality 1-100.")] = 90,
         out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/creatives"),
         seed: Annotated[int, typer.Option(help="Seed for the generated visual.")] = 0,
-        allow_warnings: Annotated[bool, typer.Option(help="Render despite blocking compliance hits.")] = False,
+        allow_warnings: Annotated[
+            bool, typer.Option(help="Render despite blocking compliance hits.")
+        ] = False,
         lang: Annotated[str, typer.Option(help="Copy language: auto, zh or en.")] = "auto",
         model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
         steps: Annotated[int, typer.Option(help="Sampler steps for the generated visual (1-200).")] = 20,
@@ -58,10 +62,17 @@ def register(app: typer.Typer) -> None:
 
         if lang not in ("auto", "zh", "en"):
             raise InvalidInputError(f"--lang {lang!r} must be one of auto, zh, en")
-        item = _product_from_options(title, product, description=description, price=price,
-                                     original_price=original_price, currency=currency, brand=brand,
-                                     photo=str(photo) if photo else None,
-                                     language=None if lang == "auto" else lang)
+        item = _product_from_options(
+            title,
+            product,
+            description=description,
+            price=price,
+            original_price=original_price,
+            currency=currency,
+            brand=brand,
+            photo=str(photo) if photo else None,
+            language=None if lang == "auto" else lang,
+        )
         pipeline = None
         if item.photo is None:  # the visual is generated: load the model once, up front
             from adcraft.diffusion.pipeline import TextToImagePipeline
@@ -69,10 +80,19 @@ def register(app: typer.Typer) -> None:
 
             check_sampling_args(steps, 0.0)
             pipeline = TextToImagePipeline.from_pretrained(model)
-        creatives = generate_creatives(item, placements, audience=audience, out_dir=out, seed=seed,
-                                       formats=format.split(","), allow_warnings=allow_warnings,
-                                       quality=quality, lang=None if lang == "auto" else lang,
-                                       pipeline=pipeline, num_steps=steps)
+        creatives = generate_creatives(
+            item,
+            placements,
+            audience=audience,
+            out_dir=out,
+            seed=seed,
+            formats=format.split(","),
+            allow_warnings=allow_warnings,
+            quality=quality,
+            lang=None if lang == "auto" else lang,
+            pipeline=pipeline,
+            num_steps=steps,
+        )
         table = Table("placement", "file", "QA")
         for creative in creatives:
             status = "pass" if creative.qa.passed else "FLAGGED: " + "; ".join(creative.qa.failures)[:80]

@@ -16,8 +16,12 @@ def register(app: typer.Typer) -> None:
     def build_products_cmd(
         out: Annotated[Path, typer.Option(help="Output dataset folder.")] = Path("data/products"),
         size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
-        colors: Annotated[bool, typer.Option(help="Add hue-rotated colour variants with colour captions.")] = True,
-        cache: Annotated[Path | None, typer.Option(help="npm tarball cache (default ~/.cache/adcraft/npm).")] = None,
+        colors: Annotated[
+            bool, typer.Option(help="Add hue-rotated colour variants with colour captions.")
+        ] = True,
+        cache: Annotated[
+            Path | None, typer.Option(help="npm tarball cache (default ~/.cache/adcraft/npm).")
+        ] = None,
     ) -> None:
         """Build the bundled product-visual dataset from npm packages (Fluent 3D emoji + emojibase)."""
         from adcraft.data.npm import DEFAULT_CACHE
@@ -25,14 +29,18 @@ def register(app: typer.Typer) -> None:
 
         manifest = build_products(out, size=size, colors=colors, cache=cache or DEFAULT_CACHE)
         counts = manifest["counts"]
-        typer.echo(f"{out}: {counts['images']} images, {counts['concepts']} concepts, {counts['captions']} captions "
-                   f"(fingerprint {manifest['fingerprint']})")
+        typer.echo(
+            f"{out}: {counts['images']} images, {counts['concepts']} concepts, {counts['captions']} captions "
+            f"(fingerprint {manifest['fingerprint']})"
+        )
 
     @data.command("import")
     def import_cmd(
         images: Annotated[Path, typer.Option(help="Folder with the images.")],
-        captions: Annotated[Path, typer.Option(
-            help="CSV (file,caption[,concept]) or JSONL with the same keys; UTF-8 or GB18030.")],
+        captions: Annotated[
+            Path,
+            typer.Option(help="CSV (file,caption[,concept]) or JSONL with the same keys; UTF-8 or GB18030."),
+        ],
         out: Annotated[Path, typer.Option(help="Output dataset folder.")],
         size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
     ) -> None:

@@ -10,8 +10,16 @@ from typing import Annotated
 
 import typer
 
-BUILTIN_PROMPTS = ["红色连衣裙", "red dress", "蓝色运动鞋", "blue sneakers", "笔记本电脑", "laptop",
-                   "一杯咖啡", "yellow handbag"]
+BUILTIN_PROMPTS = [
+    "红色连衣裙",
+    "red dress",
+    "蓝色运动鞋",
+    "blue sneakers",
+    "笔记本电脑",
+    "laptop",
+    "一杯咖啡",
+    "yellow handbag",
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -22,8 +30,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def sample(
-        prompts: Annotated[list[str] | None,
-                           typer.Argument(help="Product texts (zh or en); default: a built-in set.")] = None,
+        prompts: Annotated[
+            list[str] | None, typer.Argument(help="Product texts (zh or en); default: a built-in set.")
+        ] = None,
         model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
         out: Annotated[Path, typer.Option(help="Folder for the PNGs and a grid.")] = Path("out/samples"),
         steps: Annotated[int, typer.Option(help="Sampler steps (1-200).")] = 20,
@@ -31,8 +40,12 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed of the first image; image i uses seed + i.")] = 0,
         sampler: Annotated[str, typer.Option(help="dpm++ or ddim.")] = "dpm++",
         upscale: Annotated[bool, typer.Option(help="Upscale 64 -> 256 px with Real-ESRGAN.")] = True,
-        ground: Annotated[bool, typer.Option(help="Read titles that name a known product as its training "
-                                                  "caption (e.g. '红色连衣裙').")] = True,
+        ground: Annotated[
+            bool,
+            typer.Option(
+                help="Read titles that name a known product as its training caption (e.g. '红色连衣裙')."
+            ),
+        ] = True,
     ) -> None:
         """Generate product visuals (RGBA PNG) from product text."""
         from rich.progress import Progress
@@ -50,8 +63,15 @@ def register(app: typer.Typer) -> None:
         read = [g.caption for g in pipe.ground_prompts(texts, ground)]
         with Progress(transient=True) as progress:
             task = progress.add_task("sampling", total=None)
-            images = pipe(read, num_steps=steps, guidance_scale=guidance, seed=seed, sampler=sampler, ground=False,
-                          callback=lambda done, total: progress.update(task, completed=done, total=total))
+            images = pipe(
+                read,
+                num_steps=steps,
+                guidance_scale=guidance,
+                seed=seed,
+                sampler=sampler,
+                ground=False,
+                callback=lambda done, total: progress.update(task, completed=done, total=total),
+            )
         out.mkdir(parents=True, exist_ok=True)
         if upscale:
             from adcraft.upscale import upscale as upscale_image
@@ -63,9 +83,17 @@ def register(app: typer.Typer) -> None:
         from adcraft.evaluation.concepts import index_for
 
         report = index_for(pipe.encoder).familiarity(texts)
-        (out / "prompts.json").write_text(json.dumps(
-            [{"file": f"sample_{i:02d}.png", **dataclasses.asdict(f), "model_read": r}
-             for i, (f, r) in enumerate(zip(report, read, strict=True))], ensure_ascii=False, indent=2), encoding="utf-8")
+        (out / "prompts.json").write_text(
+            json.dumps(
+                [
+                    {"file": f"sample_{i:02d}.png", **dataclasses.asdict(f), "model_read": r}
+                    for i, (f, r) in enumerate(zip(report, read, strict=True))
+                ],
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
         for i, (f, r) in enumerate(zip(report, read, strict=True)):
             label, sim = f.nearest[0]
             as_read = f"\tread as: {r}" if r != f.prompt else ""
@@ -75,11 +103,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def train(
-        config: Annotated[Path | None, typer.Option(
-            "--config", help="YAML/JSON file with the differences from the defaults.")] = None,
-        set_: Annotated[list[str] | None, typer.Option(
-            "--set", help="Override one key, e.g. --set steps=1000 --set unet.channels=[16,32].")] = None,
-        resume: Annotated[Path | None, typer.Option(help="Run folder or checkpoint to resume exactly.")] = None,
+        config: Annotated[
+            Path | None,
+            typer.Option("--config", help="YAML/JSON file with the differences from the defaults."),
+        ] = None,
+        set_: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--set", help="Override one key, e.g. --set steps=1000 --set unet.channels=[16,32]."
+            ),
+        ] = None,
+        resume: Annotated[
+            Path | None, typer.Option(help="Run folder or checkpoint to resume exactly.")
+        ] = None,
     ) -> None:
         """Train the text-to-image UNet on a dataset folder."""
         from adcraft.training.config import load_train_config
@@ -88,13 +124,17 @@ def register(app: typer.Typer) -> None:
         cfg = load_train_config(config, set_ or [])
         _log_to_stderr()
         result = run_training(cfg, resume=resume, on_log=_print_log)
-        typer.echo(f"checkpoint: {result.checkpoint} (step {result.steps}, loss {result.final_loss:.4f}, "
-                   f"{result.wall_time_s / 60:.1f} min)")
+        typer.echo(
+            f"checkpoint: {result.checkpoint} (step {result.steps}, loss {result.final_loss:.4f}, "
+            f"{result.wall_time_s / 60:.1f} min)"
+        )
 
     @app.command()
     def finetune(
         data: Annotated[Path, typer.Option(help="Dataset folder (adcraft data import).")],
-        from_: Annotated[str, typer.Option("--from", help="Checkpoint (or shipped model name) to start from.")] = "default",
+        from_: Annotated[
+            str, typer.Option("--from", help="Checkpoint (or shipped model name) to start from.")
+        ] = "default",
         out: Annotated[Path, typer.Option(help="Output run folder.")] = Path("runs/finetune"),
         steps: Annotated[int, typer.Option(help="Optimizer steps.")] = 500,
         lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 1e-4,
@@ -115,8 +155,13 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option(help="Model folder to write (e.g. src/adcraft/models/default).")],
         model_id: Annotated[str, typer.Option(help="Name recorded in config.json and manifests.")],
         half: Annotated[bool, typer.Option(help="Store weights as float16 (half the size).")] = True,
-        data: Annotated[Path | None, typer.Option(help="Dataset whose concept labels ground prompts; default: "
-                                                       "the checkpoint's own vocabulary.json")] = None,
+        data: Annotated[
+            Path | None,
+            typer.Option(
+                help="Dataset whose concept labels ground prompts; default: "
+                "the checkpoint's own vocabulary.json"
+            ),
+        ] = None,
     ) -> None:
         """Export a checkpoint's EMA weights as a shippable model (config.json + model.safetensors)."""
         from adcraft.data.dataset import read_dataset
@@ -134,5 +179,8 @@ def _log_to_stderr() -> None:
 
 def _print_log(record: dict) -> None:
     eta = record["eta_s"]
-    typer.echo(f"step {record['step']:>6}  loss {record['loss']:.4f}  lr {record['lr']:.2e}  "
-               f"{record['images_per_s']:.1f} img/s  ETA {eta // 3600}h{eta % 3600 // 60:02d}m", err=True)
+    typer.echo(
+        f"step {record['step']:>6}  loss {record['loss']:.4f}  lr {record['lr']:.2e}  "
+        f"{record['images_per_s']:.1f} img/s  ETA {eta // 3600}h{eta % 3600 // 60:02d}m",
+        err=True,
+    )

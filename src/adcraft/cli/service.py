@@ -16,12 +16,18 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="interface (0.0.0.0 for every one)")] = "127.0.0.1",
         port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,
         data_dir: Annotated[Path | None, typer.Option(help="data folder [ADCRAFT_DATA_DIR]")] = None,
-        model: Annotated[str | None, typer.Option(help="default, a checkpoint dir or tiny-random "
-                                                  "[ADCRAFT_MODEL]")] = None,
-        workers: Annotated[int | None, typer.Option(min=1, help="generation threads [ADCRAFT_WORKERS]")] = None,
-        queue_size: Annotated[int | None, typer.Option(min=0, help="waiting products before 429 "
-                                                       "[ADCRAFT_QUEUE_SIZE]")] = None,
-        steps: Annotated[int | None, typer.Option(min=1, max=200, help="steps per visual [ADCRAFT_STEPS]")] = None,
+        model: Annotated[
+            str | None, typer.Option(help="default, a checkpoint dir or tiny-random [ADCRAFT_MODEL]")
+        ] = None,
+        workers: Annotated[
+            int | None, typer.Option(min=1, help="generation threads [ADCRAFT_WORKERS]")
+        ] = None,
+        queue_size: Annotated[
+            int | None, typer.Option(min=0, help="waiting products before 429 [ADCRAFT_QUEUE_SIZE]")
+        ] = None,
+        steps: Annotated[
+            int | None, typer.Option(min=1, max=200, help="steps per visual [ADCRAFT_STEPS]")
+        ] = None,
         log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
     ) -> None:
         """Serve the HTTP API (/v1, /docs, /metrics) and the web UI (/)."""
@@ -30,8 +36,17 @@ def register(app: typer.Typer) -> None:
         from adcraft.service.app import create_app
         from adcraft.service.settings import ServiceSettings
 
-        overrides = {k: v for k, v in {"data_dir": data_dir, "model": model, "workers": workers,
-                                           "queue_size": queue_size, "steps": steps}.items() if v is not None}
+        overrides = {
+            k: v
+            for k, v in {
+                "data_dir": data_dir,
+                "model": model,
+                "workers": workers,
+                "queue_size": queue_size,
+                "steps": steps,
+            }.items()
+            if v is not None
+        }
         settings = ServiceSettings(**overrides)
         typer.echo(f"adcraft serving http://{host}:{port}/ (data in {settings.data_dir.resolve()})", err=True)
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)

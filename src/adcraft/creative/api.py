@@ -42,28 +42,43 @@ def coerce_product(product: Product | dict | str | Path) -> Product:
         return Product.from_dict(product)
     if isinstance(product, (str, Path)):
         return load_product(product)
-    raise InvalidInputError(f"product must be a Product, a mapping or a file path, not {type(product).__name__}")
+    raise InvalidInputError(
+        f"product must be a Product, a mapping or a file path, not {type(product).__name__}"
+    )
 
 
 def _check_for(product: Product, text: str, lang: str) -> Any:
     """The advertising-law checker with this product's exemptions (its brand) and banned terms."""
     from adcraft.creative.compliance import check_compliance
 
-    return check_compliance(text, lang=lang, allow_terms=(product.brand,) if product.brand else (),
-                            banned_terms=product.banned_terms)
+    return check_compliance(
+        text,
+        lang=lang,
+        allow_terms=(product.brand,) if product.brand else (),
+        banned_terms=product.banned_terms,
+    )
 
 
 def check_copy_compliance(copy: Any, product: Product, allow_warnings: bool = False) -> dict[str, Any]:
     """Run the advertising-law checker (and the merchant's banned terms) on every text of the copy;
     blocking hits raise unless allowed."""
     reports = {name: _check_for(product, text, copy.lang) for name, text in copy.texts().items()}
-    blocking = [(name, hit) for name, report in reports.items() if report.blocking for hit in report.hits
-                if hit.severity == "block"]
+    blocking = [
+        (name, hit)
+        for name, report in reports.items()
+        if report.blocking
+        for hit in report.hits
+        if hit.severity == "block"
+    ]
     if blocking and not allow_warnings:
-        shown = "; ".join(f"{name}: {hit.matched or hit.term!r} ({hit.rule}) -> "
-                          f"{hit.suggestion!r}" for name, hit in blocking[:MAX_SHOWN_HITS])
-        raise InvalidInputError(f"copy breaks advertising rules ({len(blocking)} hit(s)): {shown}; "
-                                "rewrite the input or pass --allow-warnings")
+        shown = "; ".join(
+            f"{name}: {hit.matched or hit.term!r} ({hit.rule}) -> {hit.suggestion!r}"
+            for name, hit in blocking[:MAX_SHOWN_HITS]
+        )
+        raise InvalidInputError(
+            f"copy breaks advertising rules ({len(blocking)} hit(s)): {shown}; "
+            "rewrite the input or pass --allow-warnings"
+        )
     return {name: report.to_dict() for name, report in reports.items()}
 
 
@@ -116,12 +131,23 @@ def _segment_style(audience: str | None) -> tuple[str | None, Any, str, tuple[st
     return segment.tone, segment.palette, family, tuple(segment.prompt_modifiers)
 
 
-def generate_creatives(product: Product | dict | str | Path, placements: str | Iterable[str] | None = None,
-                       audience: str | None = None, out_dir: str | Path | None = None, *,
-                       pipeline: Any = None, seed: int = 0, formats: Sequence[str] = ("png",),
-                       allow_warnings: bool = False, quality: int = 90, lang: str | None = None,
-                       copy: Any = None, palette: Palette | str | None = None, num_steps: int = 20,
-                       composer: CreativeComposer | None = None) -> list[Creative]:
+def generate_creatives(
+    product: Product | dict | str | Path,
+    placements: str | Iterable[str] | None = None,
+    audience: str | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    pipeline: Any = None,
+    seed: int = 0,
+    formats: Sequence[str] = ("png",),
+    allow_warnings: bool = False,
+    quality: int = 90,
+    lang: str | None = None,
+    copy: Any = None,
+    palette: Palette | str | None = None,
+    num_steps: int = 20,
+    composer: CreativeComposer | None = None,
+) -> list[Creative]:
     """Product -> one checked creative per placement; with out_dir, image files and manifest.json."""
     started = time.perf_counter()
     product = coerce_product(product)
@@ -156,27 +182,54 @@ def generate_creatives(product: Product | dict | str | Path, placements: str | I
         model_read = pipeline.ground_prompts([prompt])[0].caption  # the caption grounding chose
         visual = make_visual(pipeline, seed, model_read, num_steps)
         encoder = pipeline.encoder
-        model = {"id": pipeline.model_id, "sha256": _model_hash(pipeline),
-                 "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim}}
-        source = {"kind": "generated", "prompt": prompt, "seed": seed, "steps": num_steps, "model": model,
-                  "model_read": model_read}
+        model = {
+            "id": pipeline.model_id,
+            "sha256": _model_hash(pipeline),
+            "encoder": {"name": encoder.name, "version": getattr(encoder, "version", ""), "dim": encoder.dim},
+        }
+        source = {
+            "kind": "generated",
+            "prompt": prompt,
+            "seed": seed,
+            "steps": num_steps,
+            "model": model,
+            "model_read": model_read,
+        }
     visual_seconds = time.perf_counter() - t0
-    chosen = resolve_palette(palette if palette is not None else
-                             (product.brand_colors or segment_palette or None))
+    chosen = resolve_palette(
+        palette if palette is not None else (product.brand_colors or segment_palette or None)
+    )
     # 3. compose every placement (re-layout until QA passes, else flagged)
     composer = composer or CreativeComposer()
     creatives = []
     for placement in targets:
-        creative = composer.compose(placement, visual, texts, chosen, family=family, logo=logo,
-                                    preserve_pixels=product.photo is not None)
+        creative = composer.compose(
+            placement,
+            visual,
+            texts,
+            chosen,
+            family=family,
+            logo=logo,
+            preserve_pixels=product.photo is not None,
+        )
         creative.timings["visual"] = visual_seconds / len(targets)
         creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
         _check_read_back(creative, copy.lang, product)
         creatives.append(creative)
     # 4. files and manifest
     if out_dir is not None:
-        _export(Path(out_dir), product, copy, compliance, creatives, formats, quality, source,
-                time.perf_counter() - started, audience)
+        _export(
+            Path(out_dir),
+            product,
+            copy,
+            compliance,
+            creatives,
+            formats,
+            quality,
+            source,
+            time.perf_counter() - started,
+            audience,
+        )
     return creatives
 
 
@@ -192,8 +245,18 @@ def _check_read_back(creative: Creative, lang: str, product: Product) -> None:
         creative.qa.passed = False
 
 
-def _export(out_dir: Path, product: Product, copy: Any, compliance: dict, creatives: list[Creative],
-            formats: list[str], quality: int, source: dict, seconds: float, audience: str | None) -> None:
+def _export(
+    out_dir: Path,
+    product: Product,
+    copy: Any,
+    compliance: dict,
+    creatives: list[Creative],
+    formats: list[str],
+    quality: int,
+    source: dict,
+    seconds: float,
+    audience: str | None,
+) -> None:
     slug = _slug(product)
     entries = []
     for creative in creatives:
@@ -203,9 +266,18 @@ def _export(out_dir: Path, product: Product, copy: Any, compliance: dict, creati
         entry = creative.to_dict()
         entry["file_sha256"] = {p.name: sha256_file(p) for p in creative.files}
         entries.append(entry)
-    write_manifest(out_dir, {
-        "input": product.to_dict(), "copy": copy.to_dict(), "compliance": compliance, "visual": source,
-        "audience": audience, "formats": formats, "quality": quality, "creatives": entries,
-        "timings": {"total": round(seconds, 3)},
-        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    })
+    write_manifest(
+        out_dir,
+        {
+            "input": product.to_dict(),
+            "copy": copy.to_dict(),
+            "compliance": compliance,
+            "visual": source,
+            "audience": audience,
+            "formats": formats,
+            "quality": quality,
+            "creatives": entries,
+            "timings": {"total": round(seconds, 3)},
+            "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
+    )

@@ -128,7 +128,9 @@ def _compile_term(entry: dict[str, Any], source: str) -> _Term:
     if not isinstance(term, str) or not term:
         raise InvalidInputError(f"lexicon {source}: entry {entry!r} needs a non-empty 'term'")
     if severity not in SEVERITIES:
-        raise InvalidInputError(f"lexicon {source}: severity {severity!r} of {term!r} must be one of {SEVERITIES}")
+        raise InvalidInputError(
+            f"lexicon {source}: severity {severity!r} of {term!r} must be one of {SEVERITIES}"
+        )
     pattern = entry.get("pattern") or re.escape(compact(term)[0])
     return _Term(
         term=term,
@@ -147,7 +149,9 @@ def parse_lexicon(data: dict[str, Any], source: str = "<dict>") -> tuple[list[_T
     for entry in data.get("terms") or []:
         entry = dict(entry)
         if entry.get("rule") not in rules:
-            raise InvalidInputError(f"lexicon {source}: rule {entry.get('rule')!r} must be one of {sorted(rules)}")
+            raise InvalidInputError(
+                f"lexicon {source}: rule {entry.get('rule')!r} must be one of {sorted(rules)}"
+            )
         entry["rule"] = rules[entry["rule"]]
         terms.append(_compile_term(entry, source))
     exemptions = []
@@ -170,7 +174,9 @@ def load_lexicon(langs: tuple[str, ...] = LEXICON_LANGS) -> _Lexicon:
         if lang not in LEXICON_LANGS:
             raise InvalidInputError(f"lang {lang!r} must be one of {list(LEXICON_LANGS)} or None")
         name = f"compliance_{lang}.yaml"
-        data = yaml.safe_load(resources.files("adcraft.creative").joinpath("lexicons", name).read_text("utf-8"))
+        data = yaml.safe_load(
+            resources.files("adcraft.creative").joinpath("lexicons", name).read_text("utf-8")
+        )
         t, e = parse_lexicon(data, name)
         terms += t
         exemptions += e
@@ -234,8 +240,9 @@ def _banned(terms: tuple[str, ...]) -> tuple[_Term, ...]:
     return tuple(compiled)
 
 
-def check_compliance(text: str, lang: str | None = None, allow_terms: Iterable[str] = (),
-                     banned_terms: Iterable[str] = ()) -> ComplianceReport:
+def check_compliance(
+    text: str, lang: str | None = None, allow_terms: Iterable[str] = (), banned_terms: Iterable[str] = ()
+) -> ComplianceReport:
     """Find forbidden/risky ad terms in text; lang None checks zh and en; allow_terms are exempt names.
 
     banned_terms are the merchant's own words that may never appear (competitors, words its platform

@@ -25,7 +25,10 @@ class ComposeConfig:
     """How hard the composer tries and what it checks."""
 
     max_attempts: int = 8  # layouts x text sizes tried before a creative is flagged
-    shrink_steps: tuple[float, ...] = (1.0, 0.8)  # text size caps tried per layout (re-layout with smaller text)
+    shrink_steps: tuple[float, ...] = (
+        1.0,
+        0.8,
+    )  # text size caps tried per layout (re-layout with smaller text)
     thresholds: QAThresholds = field(default_factory=QAThresholds)  # QA pass marks
 
 
@@ -52,18 +55,31 @@ class Creative:
 
     def to_dict(self) -> dict[str, Any]:
         """Manifest entry: placement, layout boxes, texts, palette, QA, timings, files."""
-        return {"placement": {"name": self.placement.name, "size": list(self.placement.size)},
-                "layout": self.layout.to_dict(), "family": self.family, "palette": self.palette.to_dict(),
-                "texts": [t.to_dict() for t in self.texts], "qa": self.qa.to_dict(), "flagged": self.flagged,
-                "attempts": self.attempts, "timings": {k: round(v, 4) for k, v in self.timings.items()},
-                "files": [p.name for p in self.files]}
+        return {
+            "placement": {"name": self.placement.name, "size": list(self.placement.size)},
+            "layout": self.layout.to_dict(),
+            "family": self.family,
+            "palette": self.palette.to_dict(),
+            "texts": [t.to_dict() for t in self.texts],
+            "qa": self.qa.to_dict(),
+            "flagged": self.flagged,
+            "attempts": self.attempts,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "files": [p.name for p in self.files],
+        }
 
 
 def texts_from_copy(copy: Any) -> CreativeTexts:
     """Map an adcraft.creative.copywriting.Copy (or anything with its fields) to drawable texts."""
-    return CreativeTexts(headline=copy.headline, subline=copy.subline or "", points=list(copy.selling_points),
-                         price=copy.price_text, original_price=copy.original_price_text,
-                         badge=copy.discount_text, cta=copy.cta or "")
+    return CreativeTexts(
+        headline=copy.headline,
+        subline=copy.subline or "",
+        points=list(copy.selling_points),
+        price=copy.price_text,
+        original_price=copy.original_price_text,
+        badge=copy.discount_text,
+        cta=copy.cta or "",
+    )
 
 
 class CreativeComposer:
@@ -73,17 +89,30 @@ class CreativeComposer:
         self.config = config or ComposeConfig()
         self.reader = reader or TextReader()
 
-    def compose(self, placement: Placement | str, visual: Image.Image, texts: CreativeTexts,
-                palette: Palette | str | list[str] | None = None, *, family: str = DEFAULT_FAMILY,
-                template: str | None = None, logo: Image.Image | None = None,
-                preserve_pixels: bool = False) -> Creative:
+    def compose(
+        self,
+        placement: Placement | str,
+        visual: Image.Image,
+        texts: CreativeTexts,
+        palette: Palette | str | list[str] | None = None,
+        *,
+        family: str = DEFAULT_FAMILY,
+        template: str | None = None,
+        logo: Image.Image | None = None,
+        preserve_pixels: bool = False,
+    ) -> Creative:
         """Render the placement, re-laying out (next template, smaller text) until QA passes."""
         placement = parse_placement(placement) if isinstance(placement, str) else placement
         palette = resolve_palette(palette)
         for element, text in texts.by_element().items():
             check_glyphs(text, element)
-        content = Content(subline=bool(texts.subline), points=bool(texts.points), price=bool(texts.price),
-                          badge=bool(texts.badge), logo=logo is not None)
+        content = Content(
+            subline=bool(texts.subline),
+            points=bool(texts.points),
+            price=bool(texts.price),
+            badge=bool(texts.badge),
+            logo=logo is not None,
+        )
         style = FAMILIES[family][0] if family in FAMILIES else FAMILIES[DEFAULT_FAMILY][0]
         best = None
         attempts = 0
@@ -93,8 +122,16 @@ class CreativeComposer:
             for shrink in self.config.shrink_steps:
                 attempts += 1
                 t0 = time.perf_counter()
-                rendered = render_creative(layout, palette, visual, texts, style=style, logo=logo,
-                                           allow_upscale=not preserve_pixels, shrink=shrink)
+                rendered = render_creative(
+                    layout,
+                    palette,
+                    visual,
+                    texts,
+                    style=style,
+                    logo=logo,
+                    allow_upscale=not preserve_pixels,
+                    shrink=shrink,
+                )
                 t1 = time.perf_counter()
                 report = check_rendered(rendered, self.config.thresholds, self.reader)
                 timings["render"] += t1 - t0
@@ -103,20 +140,43 @@ class CreativeComposer:
                     best = (rendered, report, layout)
                 if report.passed or attempts >= self.config.max_attempts:
                     break
-                logger.info("%s %s (shrink %.2f) failed QA: %s", placement.key, layout.template, shrink,
-                            "; ".join(report.failures))
+                logger.info(
+                    "%s %s (shrink %.2f) failed QA: %s",
+                    placement.key,
+                    layout.template,
+                    shrink,
+                    "; ".join(report.failures),
+                )
             if best[1].passed or attempts >= self.config.max_attempts:
                 break
         rendered, report, layout = best
         if not report.passed:
-            logger.warning("%s flagged after %d attempts: %s", placement.key, attempts, "; ".join(report.failures))
+            logger.warning(
+                "%s flagged after %d attempts: %s", placement.key, attempts, "; ".join(report.failures)
+            )
         timings["total"] = time.perf_counter() - started
-        return Creative(placement, rendered.image, layout, rendered.texts, palette, family, report, attempts,
-                        timings, {"product_box": rendered.product_box.to_list()})
+        return Creative(
+            placement,
+            rendered.image,
+            layout,
+            rendered.texts,
+            palette,
+            family,
+            report,
+            attempts,
+            timings,
+            {"product_box": rendered.product_box.to_list()},
+        )
 
 
-def compose(placement: Placement | str, visual: Image.Image, copy: Any, palette: Palette | str | None = None,
-            template: str | None = None, **kwargs: Any) -> Creative:
+def compose(
+    placement: Placement | str,
+    visual: Image.Image,
+    copy: Any,
+    palette: Palette | str | None = None,
+    template: str | None = None,
+    **kwargs: Any,
+) -> Creative:
     """One-off composition with a fresh composer (use CreativeComposer to reuse the OCR models)."""
     texts = copy if isinstance(copy, CreativeTexts) else texts_from_copy(copy)
     return CreativeComposer().compose(placement, visual, texts, palette, template=template, **kwargs)

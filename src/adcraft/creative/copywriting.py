@@ -136,8 +136,9 @@ def _options(kind: str, lang: str, tone: str, slots: dict[str, str]) -> list[Cop
     return out or [CopyOption(f"{lang}.{tone}.{kind}.0", kind, slots["title"])]
 
 
-def copy_alternatives(product, tone: str = "neutral", lang: str | None = None,
-                      attributes=None) -> list[CopyOption]:
+def copy_alternatives(
+    product, tone: str = "neutral", lang: str | None = None, attributes=None
+) -> list[CopyOption]:
     """The headline and CTA options write_copy chooses from (features for the CTR model)."""
     lang, tone, attributes = _resolve(product, tone, lang, attributes)
     slots = _slots(product, lang, attributes)
@@ -164,12 +165,22 @@ def _without_banned_terms(product):
         return lambda text: True
     from adcraft.creative.compliance import MERCHANT_RULE, check_compliance
 
-    return lambda text: not any(hit.rule == MERCHANT_RULE
-                                for hit in check_compliance(text, banned_terms=product.banned_terms).hits)
+    return lambda text: (
+        not any(
+            hit.rule == MERCHANT_RULE
+            for hit in check_compliance(text, banned_terms=product.banned_terms).hits
+        )
+    )
 
 
-def write_copy(product, attributes=None, tone: str = "neutral", lang: str | None = None, variant: int = 0,
-               cta_variant: int | None = None) -> Copy:
+def write_copy(
+    product,
+    attributes=None,
+    tone: str = "neutral",
+    lang: str | None = None,
+    variant: int = 0,
+    cta_variant: int | None = None,
+) -> Copy:
     """All texts of a creative, from the product's own words; `variant` picks the headline option."""
     from adcraft.creative.product import format_discount, format_price
     from adcraft.text.attributes import extract_selling_points, shorten
@@ -188,15 +199,26 @@ def write_copy(product, attributes=None, tone: str = "neutral", lang: str | None
     # the sub-line: a description clause the points do not use, else the first of too many points
     from adcraft.text.attributes import split_clauses
 
-    unused = [c for c in split_clauses(product.description, lang) if not any(p in c for p in points) and sayable(c)]
+    unused = [
+        c for c in split_clauses(product.description, lang) if not any(p in c for p in points) and sayable(c)
+    ]
     subline = points.pop(0) if len(points) > MAX_POINTS else (unused[0] if unused else "")
     if subline and subline in headline.text:
         subline = ""
     return Copy(
-        headline=headline.text, subline=shorten(subline, lang, SUBLINE_MAX[lang]) if subline else "",
-        selling_points=points[:MAX_POINTS], cta=cta.text,
+        headline=headline.text,
+        subline=shorten(subline, lang, SUBLINE_MAX[lang]) if subline else "",
+        selling_points=points[:MAX_POINTS],
+        cta=cta.text,
         price_text=format_price(product.price, product.currency, lang) if product.price is not None else None,
-        original_price_text=(format_price(product.original_price, product.currency, lang)
-                             if product.original_price is not None else None),
+        original_price_text=(
+            format_price(product.original_price, product.currency, lang)
+            if product.original_price is not None
+            else None
+        ),
         discount_text=format_discount(product.price, product.original_price, lang),
-        lang=lang, tone=tone, headline_id=headline.id, cta_id=cta.id)
+        lang=lang,
+        tone=tone,
+        headline_id=headline.id,
+        cta_id=cta.id,
+    )

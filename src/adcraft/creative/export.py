@@ -16,7 +16,12 @@ from adcraft.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
 
-FORMATS = {"png": ("PNG", ".png"), "jpeg": ("JPEG", ".jpg"), "jpg": ("JPEG", ".jpg"), "webp": ("WEBP", ".webp")}
+FORMATS = {
+    "png": ("PNG", ".png"),
+    "jpeg": ("JPEG", ".jpg"),
+    "jpg": ("JPEG", ".jpg"),
+    "webp": ("WEBP", ".webp"),
+}
 DEFAULT_QUALITY = 90  # JPEG/WebP quality; ignored for PNG
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -61,7 +66,9 @@ def encode_image(image, fmt: str, quality: int = DEFAULT_QUALITY) -> bytes:
     """Encode an RGB image in one of FORMATS."""
     pil_format, _ = FORMATS[check_formats([fmt])[0]]
     buffer = io.BytesIO()
-    options: dict[str, Any] = {"optimize": True} if pil_format == "PNG" else {"quality": check_quality(quality)}
+    options: dict[str, Any] = (
+        {"optimize": True} if pil_format == "PNG" else {"quality": check_quality(quality)}
+    )
     image.convert("RGB").save(buffer, pil_format, **options)
     return buffer.getvalue()
 

@@ -56,8 +56,10 @@ def _cmap() -> frozenset[int]:
 
 def _needs_glyph(ch: str) -> bool:
     # spaces, controls and format characters (zero-width joiners, variation selectors) draw nothing
-    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Mn") and not (
-        0xFE00 <= ord(ch) <= 0xFE0F
+    return (
+        not ch.isspace()
+        and unicodedata.category(ch) not in ("Cc", "Cf", "Mn")
+        and not (0xFE00 <= ord(ch) <= 0xFE0F)
     )
 
 

@@ -76,8 +76,12 @@ class Layout:
 
     def to_dict(self) -> dict:
         """Template, canvas and boxes as plain data."""
-        return {"template": self.template, "size": [self.width, self.height], "align": self.align,
-                "boxes": {k: v.to_list() for k, v in self.boxes.items()}}
+        return {
+            "template": self.template,
+            "size": [self.width, self.height],
+            "align": self.align,
+            "boxes": {k: v.to_list() for k, v in self.boxes.items()},
+        }
 
 
 def _split(start: int, length: int, shares: list[float], gap: int) -> list[tuple[int, int]]:
@@ -207,8 +211,9 @@ def templates_for(placement: Placement, family: str = DEFAULT_FAMILY) -> list[st
     return order
 
 
-def make_layout(placement: Placement, template: str, content: Content = Content(),
-                compact: bool = False) -> Layout:
+def make_layout(
+    placement: Placement, template: str, content: Content = Content(), compact: bool = False
+) -> Layout:
     """Boxes for every element on this placement; compact drops the sub-line and selling points."""
     if template not in TEMPLATES:
         raise NotFoundError(f"template {template!r} is unknown; known templates: {list(TEMPLATES)}")
@@ -218,9 +223,13 @@ def make_layout(placement: Placement, template: str, content: Content = Content(
     gap = max(2, round(short * GAP))
     c = Content(
         subline=content.subline and not compact and short >= SUBLINE_MIN_SIDE and template != "banner",
-        points=content.points and not compact and short >= POINTS_MIN_SIDE
+        points=content.points
+        and not compact
+        and short >= POINTS_MIN_SIDE
         and template not in ("hero", "banner", "skyscraper"),
-        price=content.price, badge=content.badge and content.price, logo=content.logo,
+        price=content.price,
+        badge=content.badge and content.price,
+        logo=content.logo,
     )
     canvas = Box(margin, margin, w - 2 * margin, h - 2 * margin)
     if template in ("hero", "stack"):
@@ -235,8 +244,9 @@ def make_layout(placement: Placement, template: str, content: Content = Content(
     return Layout(template, w, h, boxes, align)
 
 
-def iter_layouts(placement: Placement, content: Content, family: str = DEFAULT_FAMILY,
-                 first: str | None = None) -> Iterable[Layout]:
+def iter_layouts(
+    placement: Placement, content: Content, family: str = DEFAULT_FAMILY, first: str | None = None
+) -> Iterable[Layout]:
     """Layouts to try in order: each suitable template full, then each compact (for re-layout)."""
     order = templates_for(placement, family)
     if first is not None:

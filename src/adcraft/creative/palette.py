@@ -24,7 +24,7 @@ def parse_color(value: str | Sequence[int]) -> RGB:
         digits = match.group(1)
         if len(digits) == 3:
             digits = "".join(d * 2 for d in digits)
-        return tuple(int(digits[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+        return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
     triple = tuple(value)
     if len(triple) != 3 or not all(isinstance(c, int) and 0 <= c <= 255 for c in triple):
         raise InvalidInputError(f"colour {value!r} must be three integers in 0..255")
@@ -78,8 +78,16 @@ class Palette:
 
 def _palette(name: str, bg: str, bg_end: str, text: str, muted: str, accent: str, price: str) -> Palette:
     accent_rgb = parse_color(accent)
-    return Palette(name, parse_color(bg), parse_color(bg_end), parse_color(text), parse_color(muted),
-                   accent_rgb, best_text_color(accent_rgb), parse_color(price))
+    return Palette(
+        name,
+        parse_color(bg),
+        parse_color(bg_end),
+        parse_color(text),
+        parse_color(muted),
+        accent_rgb,
+        best_text_color(accent_rgb),
+        parse_color(price),
+    )
 
 
 PALETTES: dict[str, Palette] = {

@@ -42,11 +42,13 @@ def open_image(source: str | Path | bytes, field: str = "photo") -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PHOTO_PIXELS:
                 raise InvalidInputError(
-                    f"{field} {name!r} is {image.width}x{image.height} px; at most {MAX_PHOTO_PIXELS:,} pixels")
+                    f"{field} {name!r} is {image.width}x{image.height} px; at most {MAX_PHOTO_PIXELS:,} pixels"
+                )
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidInputError(f"{field} {name!r} is a decompression bomb; at most {MAX_PHOTO_PIXELS:,} pixels"
-                                ) from None
+        raise InvalidInputError(
+            f"{field} {name!r} is a decompression bomb; at most {MAX_PHOTO_PIXELS:,} pixels"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, InvalidInputError):
             raise
@@ -78,7 +80,9 @@ class BackgroundRemover:
 
             options = ort.SessionOptions()
             options.intra_op_num_threads = self.threads
-            self._session = ort.InferenceSession(str(model_path()), options, providers=["CPUExecutionProvider"])
+            self._session = ort.InferenceSession(
+                str(model_path()), options, providers=["CPUExecutionProvider"]
+            )
         x = np.asarray(rgb.resize((U2NET_SIZE, U2NET_SIZE), Image.LANCZOS), np.float32)  # (S, S, 3)
         x = (x / max(1.0, float(x.max())) - U2NET_MEAN) / U2NET_STD
         x = x.transpose(2, 0, 1)[None].astype(np.float32)  # (1, 3, S, S)

@@ -48,7 +48,9 @@ def parse_amount(value: Any, name: str) -> Decimal | None:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InvalidInputError(f"{name} {value!r} is not a number; give an amount like 199 or 19.99") from None
+        raise InvalidInputError(
+            f"{name} {value!r} is not a number; give an amount like 199 or 19.99"
+        ) from None
     if not amount.is_finite():
         raise InvalidInputError(f"{name} {value!r} must be a finite amount like 199 or 19.99")
     return amount
@@ -89,7 +91,9 @@ class Product:
     photo: Path | None = None  # merchant product photo; used instead of a generated visual
     brand_colors: list[str] = field(default_factory=list)  # "#RRGGBB" colours for the palette
     logo: Path | None = None  # brand logo image for the logo slot
-    banned_terms: list[str] = field(default_factory=list)  # merchant's never-say words (competitors...); block copy
+    banned_terms: list[str] = field(
+        default_factory=list
+    )  # merchant's never-say words (competitors...); block copy
 
     def __post_init__(self) -> None:
         for name in ("title", "description", "brand", "currency", "language"):
@@ -148,11 +152,14 @@ class Product:
             if not has_visible_text(point):
                 raise InvalidInputError(f"selling_points[{i}] {point!r} has no letters or digits")
         if len(self.banned_terms) > MAX_BANNED_TERMS:
-            raise InvalidInputError(f"banned_terms has {len(self.banned_terms)} items; at most {MAX_BANNED_TERMS}")
+            raise InvalidInputError(
+                f"banned_terms has {len(self.banned_terms)} items; at most {MAX_BANNED_TERMS}"
+            )
         for i, term in enumerate(self.banned_terms):
             if not has_visible_text(term) or len(term.strip()) > MAX_BANNED_CHARS:
-                raise InvalidInputError(f"banned_terms[{i}] {term!r} must hold letters or digits, "
-                                        f"1-{MAX_BANNED_CHARS} characters")
+                raise InvalidInputError(
+                    f"banned_terms[{i}] {term!r} must hold letters or digits, 1-{MAX_BANNED_CHARS} characters"
+                )
         return self
 
     @property

@@ -47,8 +47,14 @@ class QAReport:
 
     def to_dict(self) -> dict:
         """Plain data for manifests."""
-        return {"passed": self.passed, "failures": self.failures, "warnings": self.warnings, "ocr": self.ocr,
-                "contrast": self.contrast, "metrics": self.metrics}
+        return {
+            "passed": self.passed,
+            "failures": self.failures,
+            "warnings": self.warnings,
+            "ocr": self.ocr,
+            "contrast": self.contrast,
+            "metrics": self.metrics,
+        }
 
 
 def normalise_text(text: str) -> str:
@@ -95,8 +101,14 @@ class TextReader:
 
 def _crop_line(image: Image.Image, box: Box, size: int) -> Image.Image:
     pad_x, pad_y = max(4, size // 3), max(2, size // 6)
-    return image.crop((max(0, box.x - pad_x), max(0, box.y - pad_y),
-                       min(image.width, box.right + pad_x), min(image.height, box.bottom + pad_y)))
+    return image.crop(
+        (
+            max(0, box.x - pad_x),
+            max(0, box.y - pad_y),
+            min(image.width, box.right + pad_x),
+            min(image.height, box.bottom + pad_y),
+        )
+    )
 
 
 def is_large_text(item: TextItem, t: QAThresholds) -> bool:
@@ -113,7 +125,10 @@ def text_contrast(backdrop: Image.Image, item: TextItem) -> float:
         return 1.0
     lum = region.astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722], np.float32)
     order = np.argsort(lum)
-    lo, hi = region[order[int(len(order) * 0.01)]], region[order[int(len(order) * 0.99) - 1 if len(order) > 1 else 0]]
+    lo, hi = (
+        region[order[int(len(order) * 0.01)]],
+        region[order[int(len(order) * 0.99) - 1 if len(order) > 1 else 0]],
+    )
     return min(contrast_ratio(item.color, lo), contrast_ratio(item.color, hi))
 
 
@@ -127,7 +142,7 @@ def layout_metrics(rendered: Rendered) -> dict[str, float]:
         ious.append(inter / max(1, a.area + b.area - inter))
     occluded = total = 0
     for b in boxes:
-        sub = rendered.product_mask[max(0, b.y):max(0, b.bottom), max(0, b.x):max(0, b.right)]
+        sub = rendered.product_mask[max(0, b.y) : max(0, b.bottom), max(0, b.x) : max(0, b.right)]
         occluded += int(sub.sum())
         total += b.area
     canvas = Box(0, 0, w, h)
@@ -142,23 +157,32 @@ def layout_metrics(rendered: Rendered) -> dict[str, float]:
             if i == j:
                 continue
             dx = min(abs(a.x - b.x), abs(a.right - b.right), abs((a.x + a.right) - (b.x + b.right)) / 2) / w
-            dy = min(abs(a.y - b.y), abs(a.bottom - b.bottom), abs((a.y + a.bottom) - (b.y + b.bottom)) / 2) / h
+            dy = (
+                min(abs(a.y - b.y), abs(a.bottom - b.bottom), abs((a.y + a.bottom) - (b.y + b.bottom)) / 2)
+                / h
+            )
             best = min(best, dx, dy)
         scores.append(-math.log(1 - min(best, 0.999)))
-    return {"overlap": float(np.mean(ious)) if ious else 0.0,
-            "occlusion": occluded / max(1, total),
-            "alignment": float(np.mean(scores)) if scores else 0.0,
-            "out_of_bounds": float(outside)}
+    return {
+        "overlap": float(np.mean(ious)) if ious else 0.0,
+        "occlusion": occluded / max(1, total),
+        "alignment": float(np.mean(scores)) if scores else 0.0,
+        "out_of_bounds": float(outside),
+    }
 
 
-def check_rendered(rendered: Rendered, thresholds: QAThresholds | None = None,
-                   reader: TextReader | None = None) -> QAReport:
+def check_rendered(
+    rendered: Rendered, thresholds: QAThresholds | None = None, reader: TextReader | None = None
+) -> QAReport:
     """Run every check on a rendered creative; OCR only when the cheap checks pass (it is the slow one)."""
     t = thresholds or QAThresholds()
     report = QAReport(passed=True, metrics=layout_metrics(rendered))
     m = report.metrics
-    for name, limit in (("overlap", t.max_overlap), ("occlusion", t.max_occlusion),
-                        ("out_of_bounds", t.max_out_of_bounds)):
+    for name, limit in (
+        ("overlap", t.max_overlap),
+        ("occlusion", t.max_occlusion),
+        ("out_of_bounds", t.max_out_of_bounds),
+    ):
         if m[name] > limit:
             report.failures.append(f"layout {name} {m[name]:.3f} above {limit}")
     for item in rendered.texts:
@@ -173,7 +197,9 @@ def check_rendered(rendered: Rendered, thresholds: QAThresholds | None = None,
         reader = reader or TextReader()
         for item in rendered.texts:
             intended = "".join(item.lines).replace("…", "")
-            read = "".join(reader.read_line(_crop_line(rendered.image, b, item.size)) for b in item.line_boxes)
+            read = "".join(
+                reader.read_line(_crop_line(rendered.image, b, item.size)) for b in item.line_boxes
+            )
             score = read_back_score(intended, read)
             report.ocr[item.element] = {"read": read, "score": round(score, 3)}
             if score < t.ocr_similarity:

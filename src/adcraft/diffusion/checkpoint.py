@@ -31,22 +31,41 @@ def resolve_checkpoint(name_or_path: str | os.PathLike) -> Path:
     if not path.exists() and (MODELS_DIR / str(name_or_path)).is_dir():
         path = MODELS_DIR / str(name_or_path)
     if not path.is_dir():
-        shipped = sorted(p.name for p in MODELS_DIR.iterdir() if (p / CONFIG_FILE).is_file()) if MODELS_DIR.is_dir() else []
-        raise CheckpointError(f"checkpoint {str(name_or_path)!r} not found: give a checkpoint directory "
-                              f"or a shipped model name {shipped}")
+        shipped = (
+            sorted(p.name for p in MODELS_DIR.iterdir() if (p / CONFIG_FILE).is_file())
+            if MODELS_DIR.is_dir()
+            else []
+        )
+        raise CheckpointError(
+            f"checkpoint {str(name_or_path)!r} not found: give a checkpoint directory "
+            f"or a shipped model name {shipped}"
+        )
     return path
 
 
-def save_checkpoint(directory: str | os.PathLike, model: ConditionalUNet, schedule: ScheduleConfig,
-                    encoder: dict, extra: dict | None = None, ema: dict[str, torch.Tensor] | None = None,
-                    dtype: torch.dtype = torch.float32) -> Path:
+def save_checkpoint(
+    directory: str | os.PathLike,
+    model: ConditionalUNet,
+    schedule: ScheduleConfig,
+    encoder: dict,
+    extra: dict | None = None,
+    ema: dict[str, torch.Tensor] | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> Path:
     """Write config.json + model.safetensors (+ ema.safetensors) atomically into `directory`."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    config = {"format": CHECKPOINT_FORMAT, "unet": model.config.to_dict(), "schedule": schedule.to_dict(),
-              "encoder": encoder, **(extra or {})}
-    _atomic_save({k: v.detach().to(dtype).contiguous() for k, v in model.state_dict().items()},
-                 directory / WEIGHTS_FILE)
+    config = {
+        "format": CHECKPOINT_FORMAT,
+        "unet": model.config.to_dict(),
+        "schedule": schedule.to_dict(),
+        "encoder": encoder,
+        **(extra or {}),
+    }
+    _atomic_save(
+        {k: v.detach().to(dtype).contiguous() for k, v in model.state_dict().items()},
+        directory / WEIGHTS_FILE,
+    )
     if ema is not None:
         _atomic_save({k: v.detach().to(dtype).contiguous() for k, v in ema.items()}, directory / EMA_FILE)
     tmp = directory / (CONFIG_FILE + ".tmp")
@@ -82,11 +101,17 @@ def load_weights(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path} is not a valid safetensors file ({exc}); only safetensors is loaded") from exc
+        raise CheckpointError(
+            f"{path} is not a valid safetensors file ({exc}); only safetensors is loaded"
+        ) from exc
 
 
-def load_unet(name_or_path: str | os.PathLike, encoder: dict | None = None, use_ema: bool = True,
-              device: str | torch.device = "cpu") -> tuple[ConditionalUNet, dict]:
+def load_unet(
+    name_or_path: str | os.PathLike,
+    encoder: dict | None = None,
+    use_ema: bool = True,
+    device: str | torch.device = "cpu",
+) -> tuple[ConditionalUNet, dict]:
     """Load a ConditionalUNet (EMA weights when present) and its config; refuses a mismatched encoder."""
     directory = resolve_checkpoint(name_or_path)
     config = read_config(directory)
@@ -97,12 +122,16 @@ def load_unet(name_or_path: str | os.PathLike, encoder: dict | None = None, use_
         ScheduleConfig(**config["schedule"])
     except (KeyError, TypeError, ConfigError) as exc:
         raise CheckpointError(f"{directory / CONFIG_FILE} has an invalid model config ({exc})") from exc
-    weights_path = directory / EMA_FILE if use_ema and (directory / EMA_FILE).is_file() else directory / WEIGHTS_FILE
+    weights_path = (
+        directory / EMA_FILE if use_ema and (directory / EMA_FILE).is_file() else directory / WEIGHTS_FILE
+    )
     state = {k: v.float() for k, v in load_weights(weights_path).items()}
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:
-        raise CheckpointError(f"{weights_path} does not match its config.json ({str(exc).splitlines()[0]})") from exc
+        raise CheckpointError(
+            f"{weights_path} does not match its config.json ({str(exc).splitlines()[0]})"
+        ) from exc
     return model.to(device).eval(), config
 
 
@@ -112,7 +141,8 @@ def check_encoder(saved: dict, current: dict, where: Path) -> None:
         if saved.get(key) != current.get(key):
             raise CheckpointError(
                 f"checkpoint {where} was trained with encoder {saved.get('name')} {saved.get('version')} "
-                f"({saved.get('dim')}-d), not {current.get('name')} {current.get('version')} ({current.get('dim')}-d)")
+                f"({saved.get('dim')}-d), not {current.get('name')} {current.get('version')} ({current.get('dim')}-d)"
+            )
 
 
 def encoder_info(encoder) -> dict:
@@ -120,8 +150,13 @@ def encoder_info(encoder) -> dict:
     return {"name": encoder.name, "version": encoder.version, "dim": int(encoder.dim)}
 
 
-def export_model(checkpoint: str | os.PathLike, out: str | os.PathLike, model_id: str,
-                 half: bool = True, vocabulary: Vocabulary | None = None) -> Path:
+def export_model(
+    checkpoint: str | os.PathLike,
+    out: str | os.PathLike,
+    model_id: str,
+    half: bool = True,
+    vocabulary: Vocabulary | None = None,
+) -> Path:
     """Write a training checkpoint's EMA weights as a shippable model folder (fp16 by default), with the
     checkpoint's vocabulary (or `vocabulary`, for checkpoints saved before vocabularies existed)."""
     model, config = load_unet(checkpoint, use_ema=True)
@@ -129,8 +164,14 @@ def export_model(checkpoint: str | os.PathLike, out: str | os.PathLike, model_id
     extra = {k: v for k, v in config.items() if k not in {"format", "unet", "schedule", "encoder"}}
     extra["model_id"] = model_id
     extra.setdefault("training", {}).pop("config", None)  # the run's train_config.json keeps it
-    path = save_checkpoint(out, model, ScheduleConfig(**config["schedule"]), config["encoder"], extra=extra,
-                           dtype=torch.float16 if half else torch.float32)
+    path = save_checkpoint(
+        out,
+        model,
+        ScheduleConfig(**config["schedule"]),
+        config["encoder"],
+        extra=extra,
+        dtype=torch.float16 if half else torch.float32,
+    )
     if vocabulary is not None:
         vocabulary.save(path)
     else:

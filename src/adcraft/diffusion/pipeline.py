@@ -28,8 +28,15 @@ MAX_BATCH = 256
 class TextToImagePipeline:
     """Product text -> RGBA product visuals: encode, sample with CFG, postprocess."""
 
-    def __init__(self, unet: ConditionalUNet, encoder: TextEncoder, schedule: ScheduleConfig,
-                 device: str | torch.device = "cpu", model_id: str = "", vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        unet: ConditionalUNet,
+        encoder: TextEncoder,
+        schedule: ScheduleConfig,
+        device: str | torch.device = "cpu",
+        model_id: str = "",
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         self.unet = unet.to(device).eval()
         self.vocabulary = vocabulary  # the training data's concept labels, for grounding prompts
         self.encoder = encoder
@@ -38,13 +45,24 @@ class TextToImagePipeline:
         self.model_id = model_id
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str | os.PathLike = "default", device: str = "cpu",
-                        encoder: TextEncoder | None = None, use_ema: bool = True) -> TextToImagePipeline:
+    def from_pretrained(
+        cls,
+        name_or_path: str | os.PathLike = "default",
+        device: str = "cpu",
+        encoder: TextEncoder | None = None,
+        use_ema: bool = True,
+    ) -> TextToImagePipeline:
         """Load a shipped model by name ('default') or a checkpoint directory."""
         encoder = encoder or load_encoder()
         unet, config = load_unet(name_or_path, encoder=encoder_info(encoder), use_ema=use_ema, device=device)
-        return cls(unet, encoder, ScheduleConfig(**config["schedule"]), device, str(config.get("model_id", name_or_path)),
-                   vocabulary=Vocabulary.load(resolve_checkpoint(name_or_path)))
+        return cls(
+            unet,
+            encoder,
+            ScheduleConfig(**config["schedule"]),
+            device,
+            str(config.get("model_id", name_or_path)),
+            vocabulary=Vocabulary.load(resolve_checkpoint(name_or_path)),
+        )
 
     @classmethod
     def tiny_random(cls, seed: int = 0, encoder: TextEncoder | None = None) -> TextToImagePipeline:
@@ -56,10 +74,18 @@ class TextToImagePipeline:
         return cls(ConditionalUNet(config), encoder, ScheduleConfig(), model_id=f"tiny-random-{seed}")
 
     @torch.no_grad()
-    def __call__(self, prompts: Sequence[str], num_steps: int = DEFAULT_STEPS,
-                 guidance_scale: float = DEFAULT_GUIDANCE, seed: int = 0, batch_size: int = 16,
-                 sampler: str | None = None, callback: ProgressCallback | None = None,
-                 clean: bool = True, ground: bool = True) -> list[Image.Image]:
+    def __call__(
+        self,
+        prompts: Sequence[str],
+        num_steps: int = DEFAULT_STEPS,
+        guidance_scale: float = DEFAULT_GUIDANCE,
+        seed: int = 0,
+        batch_size: int = 16,
+        sampler: str | None = None,
+        callback: ProgressCallback | None = None,
+        clean: bool = True,
+        ground: bool = True,
+    ) -> list[Image.Image]:
         """Generate one RGBA image per prompt; image i uses noise seeded by seed + i.
 
         With `clean`, the mask is cleaned of isolated speckles (clean_alpha); colour is untouched.
@@ -75,14 +101,30 @@ class TextToImagePipeline:
         z = torch.from_numpy(self.encoder.encode(texts)).to(self.device)  # (N, D)
         # 2. prepare noise, one generator per image so results do not depend on batching
         size = self.unet.config.sample_size
-        noise = torch.stack([torch.randn(self.unet.config.in_channels, size, size,
-                                         generator=torch.Generator().manual_seed(seed + i))
-                             for i in range(len(prompts))]).to(self.device)  # (N, 4, H, W)
+        noise = torch.stack(
+            [
+                torch.randn(
+                    self.unet.config.in_channels,
+                    size,
+                    size,
+                    generator=torch.Generator().manual_seed(seed + i),
+                )
+                for i in range(len(prompts))
+            ]
+        ).to(self.device)  # (N, 4, H, W)
         images: list[Image.Image] = []
         total = num_steps * ((len(prompts) + batch_size - 1) // batch_size)
         for start in range(0, len(prompts), batch_size):
-            x = self.denoise(noise[start:start + batch_size], z[start:start + batch_size], num_steps,
-                             guidance_scale, sampler, callback, done=start // batch_size * num_steps, total=total)
+            x = self.denoise(
+                noise[start : start + batch_size],
+                z[start : start + batch_size],
+                num_steps,
+                guidance_scale,
+                sampler,
+                callback,
+                done=start // batch_size * num_steps,
+                total=total,
+            )
             # 4. postprocess
             images.extend(clean_alpha(tensor_to_rgba(xi)) if clean else tensor_to_rgba(xi) for xi in x)
         return images
@@ -97,9 +139,17 @@ class TextToImagePipeline:
             return [Grounding(p, p, None, None, None) for p in prompts]
         return [self.vocabulary.ground(p) for p in prompts]
 
-    def denoise(self, x: torch.Tensor, z: torch.Tensor, num_steps: int, guidance_scale: float,
-                sampler: str | None = None, callback: ProgressCallback | None = None,
-                done: int = 0, total: int = 0) -> torch.Tensor:
+    def denoise(
+        self,
+        x: torch.Tensor,
+        z: torch.Tensor,
+        num_steps: int,
+        guidance_scale: float,
+        sampler: str | None = None,
+        callback: ProgressCallback | None = None,
+        done: int = 0,
+        total: int = 0,
+    ) -> torch.Tensor:
         """3. The denoising loop for one batch, with classifier-free guidance inline."""
         scheduler = make_sampler(self.schedule, sampler)
         scheduler.set_timesteps(num_steps)

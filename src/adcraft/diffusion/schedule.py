@@ -17,13 +17,17 @@ class ScheduleConfig:
     """The forward process the model was trained on, and the sampler used by default."""
 
     num_train_timesteps: int = 1000  # discrete noise levels
-    beta_schedule: str = "squaredcos_cap_v2"  # cosine schedule: better than linear at 64 px (Nichol & Dhariwal)
+    beta_schedule: str = (
+        "squaredcos_cap_v2"  # cosine schedule: better than linear at 64 px (Nichol & Dhariwal)
+    )
     prediction_type: str = "v_prediction"  # v stays well-scaled at high noise, where few-step sampling starts
     sampler: str = "dpm++"  # DPM-Solver++ multistep: good images in 10-25 steps
 
     def __post_init__(self) -> None:
         if self.prediction_type not in PREDICTION_TYPES:
-            raise ConfigError(f"schedule.prediction_type {self.prediction_type!r} must be one of {PREDICTION_TYPES}")
+            raise ConfigError(
+                f"schedule.prediction_type {self.prediction_type!r} must be one of {PREDICTION_TYPES}"
+            )
         if self.sampler not in SAMPLERS:
             raise ConfigError(f"schedule.sampler {self.sampler!r} must be one of {SAMPLERS}")
 
@@ -33,8 +37,11 @@ class ScheduleConfig:
 
 
 def _common(config: ScheduleConfig) -> dict:
-    return {"num_train_timesteps": config.num_train_timesteps, "beta_schedule": config.beta_schedule,
-            "prediction_type": config.prediction_type}
+    return {
+        "num_train_timesteps": config.num_train_timesteps,
+        "beta_schedule": config.beta_schedule,
+        "prediction_type": config.prediction_type,
+    }
 
 
 def make_train_scheduler(config: ScheduleConfig):
@@ -50,8 +57,9 @@ def make_sampler(config: ScheduleConfig, sampler: str | None = None):
 
     name = sampler or config.sampler
     if name == "dpm++":
-        return DPMSolverMultistepScheduler(**_common(config), algorithm_type="dpmsolver++", solver_order=2,
-                                           lower_order_final=True)
+        return DPMSolverMultistepScheduler(
+            **_common(config), algorithm_type="dpmsolver++", solver_order=2, lower_order_final=True
+        )
     if name == "ddim":
         return DDIMScheduler(**_common(config), clip_sample=True, set_alpha_to_one=True)
     raise InvalidInputError(f"sampler {name!r} must be one of {list(SAMPLERS)}")

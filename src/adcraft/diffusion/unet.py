@@ -32,7 +32,9 @@ class UNetConfig:
     def __post_init__(self) -> None:
         self.channels = tuple(int(c) for c in self.channels)
         if any(c % self.norm_groups for c in self.channels):
-            raise ConfigError(f"unet.channels {self.channels} must all be divisible by norm_groups={self.norm_groups}")
+            raise ConfigError(
+                f"unet.channels {self.channels} must all be divisible by norm_groups={self.norm_groups}"
+            )
         if self.sample_size % 2 ** (len(self.channels) - 1):
             raise ConfigError(f"unet.sample_size {self.sample_size} must be divisible by 2**(levels-1)")
 
@@ -58,8 +60,16 @@ class UNetConfig:
 
 UNET_PRESETS: dict[str, UNetConfig] = {
     # tests: trains in seconds, 16 px so a 4-image fixture overfits quickly
-    "tiny": UNetConfig(sample_size=16, channels=(16, 32), layers_per_block=1, head_dim=16, norm_groups=8,
-                       cond_tokens=2, token_dim=32, attention_max_resolution=8),
+    "tiny": UNetConfig(
+        sample_size=16,
+        channels=(16, 32),
+        layers_per_block=1,
+        head_dim=16,
+        norm_groups=8,
+        cond_tokens=2,
+        token_dim=32,
+        attention_max_resolution=8,
+    ),
     # the shipped model: about 2 GFLOPs per 64x64 forward on this CPU (bench/core.py measures it)
     "base": UNetConfig(),
 }
@@ -91,8 +101,9 @@ class ConditionalUNet(nn.Module):
             projection_class_embeddings_input_dim=config.cond_dim,
         )
         self.to_tokens = nn.Sequential(
-            nn.Linear(config.cond_dim, config.cond_tokens * config.token_dim), nn.LayerNorm(
-                config.cond_tokens * config.token_dim))
+            nn.Linear(config.cond_dim, config.cond_tokens * config.token_dim),
+            nn.LayerNorm(config.cond_tokens * config.token_dim),
+        )
         # the learned "no condition" vector for classifier-free guidance
         self.null_cond = nn.Parameter(torch.randn(config.cond_dim) * 0.02)
         if config.cond_standardize:  # identity until set_condition_stats; saved with the weights
@@ -141,8 +152,10 @@ def standardized_copy(model: ConditionalUNet, mean: torch.Tensor, std: torch.Ten
     out.set_condition_stats(mean, std)
     with torch.no_grad():
         out.null_cond.copy_(model.null_cond)
-        for old, new in ((model.to_tokens[0], out.to_tokens[0]),
-                         (model.unet.class_embedding.linear_1, out.unet.class_embedding.linear_1)):
+        for old, new in (
+            (model.to_tokens[0], out.to_tokens[0]),
+            (model.unet.class_embedding.linear_1, out.unet.class_embedding.linear_1),
+        ):
             new.weight.copy_(old.weight * out.cond_std)
             new.bias.copy_(old.bias + old.weight @ out.cond_mean)
     return out.train(model.training)

@@ -46,7 +46,9 @@ class EvaluatorConfig:
         if self.num_classes < 2:
             raise ConfigError(f"evaluator.num_classes {self.num_classes} must be at least 2")
         if self.image_size % 2 ** len(self.channels):
-            raise ConfigError(f"evaluator.image_size {self.image_size} must be divisible by 2**{len(self.channels)}")
+            raise ConfigError(
+                f"evaluator.image_size {self.image_size} must be divisible by 2**{len(self.channels)}"
+            )
 
     def to_dict(self) -> dict:
         """Plain-JSON form, saved beside the weights."""
@@ -64,7 +66,9 @@ class EvaluatorConfig:
 
 
 def _block(c_in: int, c_out: int, stride: int = 1) -> nn.Sequential:
-    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)
+    )
 
 
 class ConceptClassifier(nn.Module):
@@ -79,7 +83,9 @@ class ConceptClassifier(nn.Module):
             stages += [_block(c_in, c_out), nn.MaxPool2d(2)]
         self.stages = nn.Sequential(*stages, _block(c[-1], c[-1]))
         self.feature = nn.Sequential(nn.Linear(c[-1], config.feature_dim), nn.ReLU(inplace=True))
-        self.head = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(config.feature_dim, config.num_classes))
+        self.head = nn.Sequential(
+            nn.Dropout(config.dropout), nn.Linear(config.feature_dim, config.num_classes)
+        )
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Penultimate features (B, feature_dim) of images (B, 4, H, W) in [-1, 1]."""
@@ -108,7 +114,9 @@ class Evaluator:
 
     def __init__(self, model: ConceptClassifier, concepts: list[dict], info: dict | None = None) -> None:
         if len(concepts) != model.config.num_classes:
-            raise CheckpointError(f"evaluator has {model.config.num_classes} classes but {len(concepts)} concepts")
+            raise CheckpointError(
+                f"evaluator has {model.config.num_classes} classes but {len(concepts)} concepts"
+            )
         self.model = model.eval()
         self.concepts = concepts
         self.concept_ids = [c["id"] for c in concepts]
@@ -119,13 +127,15 @@ class Evaluator:
     def _run(self, images: Sequence[Image.Image], batch_size: int = 128) -> tuple[np.ndarray, np.ndarray]:
         feats, probs = [], []
         for start in range(0, len(images), batch_size):
-            x = images_to_batch(images[start:start + batch_size], self.model.config.image_size)
+            x = images_to_batch(images[start : start + batch_size], self.model.config.image_size)
             f = self.model.features(x)
             feats.append(f.numpy())
             probs.append(torch.softmax(self.model.head(f), dim=1).numpy())
         dim, n = self.model.config.feature_dim, self.model.config.num_classes
-        return (np.concatenate(feats) if feats else np.zeros((0, dim), np.float32),
-                np.concatenate(probs) if probs else np.zeros((0, n), np.float32))
+        return (
+            np.concatenate(feats) if feats else np.zeros((0, dim), np.float32),
+            np.concatenate(probs) if probs else np.zeros((0, n), np.float32),
+        )
 
     def predict_proba(self, images: Sequence[Image.Image]) -> np.ndarray:
         """Concept probabilities (N, num_classes), columns in concept_ids order."""
@@ -144,15 +154,18 @@ class Evaluator:
         return save_evaluator(directory, self.model, self.concepts, self.info)
 
 
-def save_evaluator(directory: str | os.PathLike, model: ConceptClassifier, concepts: list[dict],
-                   info: dict | None = None) -> Path:
+def save_evaluator(
+    directory: str | os.PathLike, model: ConceptClassifier, concepts: list[dict], info: dict | None = None
+) -> Path:
     """Save weights (safetensors), config and the concept table beside each other."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (WEIGHTS_FILE + ".tmp")
     save_file({k: v.detach().float().contiguous() for k, v in model.state_dict().items()}, str(tmp))
     os.replace(tmp, directory / WEIGHTS_FILE)
-    (directory / CONCEPTS_FILE).write_text(json.dumps(concepts, ensure_ascii=False, indent=1), encoding="utf-8")
+    (directory / CONCEPTS_FILE).write_text(
+        json.dumps(concepts, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     config = {"format": EVALUATOR_FORMAT, "model": model.config.to_dict(), **(info or {})}
     (directory / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     return directory
@@ -162,7 +175,9 @@ def load_evaluator(path: str | os.PathLike | None = None) -> Evaluator:
     """Load the shipped evaluator (path None or 'default') or one saved by `adcraft evaluator train`."""
     directory = EVALUATOR_DIR if path in (None, "default") else Path(path)
     if not (directory / CONFIG_FILE).is_file() or not (directory / WEIGHTS_FILE).is_file():
-        raise CheckpointError(f"no evaluator in {str(directory)!r}: train one with `adcraft evaluator train --data DIR`")
+        raise CheckpointError(
+            f"no evaluator in {str(directory)!r}: train one with `adcraft evaluator train --data DIR`"
+        )
     config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
     if config.get("format") != EVALUATOR_FORMAT:
         raise CheckpointError(f"{directory} holds {config.get('format')!r}, not {EVALUATOR_FORMAT!r}")

@@ -17,16 +17,26 @@ def register_eval(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_(
         model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
-        prompts: Annotated[Path | None, typer.Option(help="prompts.jsonl; default: the shipped held-out set.")] = None,
+        prompts: Annotated[
+            Path | None, typer.Option(help="prompts.jsonl; default: the shipped held-out set.")
+        ] = None,
         seeds: Annotated[int, typer.Option(help="Images per prompt (2-64), for diversity.")] = 4,
         steps: Annotated[int, typer.Option(help="Sampler steps.")] = 20,
         guidance: Annotated[float, typer.Option(help="Classifier-free guidance scale.")] = 3.0,
-        ground: Annotated[bool, typer.Option(help="Read titles naming a known product as its training caption.")] = True,
+        ground: Annotated[
+            bool, typer.Option(help="Read titles naming a known product as its training caption.")
+        ] = True,
         out: Annotated[Path, typer.Option(help="Folder for results.json and grid.png.")] = Path("out/eval"),
-        data: Annotated[Path, typer.Option(help="Dataset for the real-image ceiling and random floor.")] = DEFAULT_DATA,
-        evaluator: Annotated[str, typer.Option(help="Evaluator directory; default: the shipped one.")] = "default",
+        data: Annotated[
+            Path, typer.Option(help="Dataset for the real-image ceiling and random floor.")
+        ] = DEFAULT_DATA,
+        evaluator: Annotated[
+            str, typer.Option(help="Evaluator directory; default: the shipped one.")
+        ] = "default",
         batch_size: Annotated[int, typer.Option(help="Images per UNet batch.")] = 32,
-        limit: Annotated[int | None, typer.Option(help="Use only the first N prompts (quick checks).")] = None,
+        limit: Annotated[
+            int | None, typer.Option(help="Use only the first N prompts (quick checks).")
+        ] = None,
     ) -> None:
         """Measure a model on the held-out prompt set, beside real (ceiling) and random-concept (floor) images."""
         from rich.console import Console
@@ -53,22 +63,34 @@ def register_eval(app: typer.Typer) -> None:
             data = None
         with Progress(transient=True, console=console) as progress:
             task = progress.add_task(f"generating {len(items)} prompts x {seeds} seeds", total=None)
-            result = run_eval(pipe, judge, items, cfg, data=data,
-                              progress=lambda done, total: progress.update(task, completed=done, total=total))
+            result = run_eval(
+                pipe,
+                judge,
+                items,
+                cfg,
+                data=data,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
         paths = write_results(result, out)
         console.print(eval_table(result.summary))
         if result.summary["collapsed"]:
             console.print(f"collapsed prompts: {result.summary['collapsed']}")
         console.print(f"results: {paths['results']}  grid: {paths['grid']}")
 
-    evaluator_app = typer.Typer(help="The concept-classifier evaluator used by `adcraft eval`.", no_args_is_help=True)
+    evaluator_app = typer.Typer(
+        help="The concept-classifier evaluator used by `adcraft eval`.", no_args_is_help=True
+    )
 
     @evaluator_app.command("train")
     def train(
         data: Annotated[Path, typer.Option(help="Dataset folder (real images only).")] = DEFAULT_DATA,
-        out: Annotated[Path | None, typer.Option(help="Where to save; default: the shipped evaluator folder.")] = None,
+        out: Annotated[
+            Path | None, typer.Option(help="Where to save; default: the shipped evaluator folder.")
+        ] = None,
         epochs: Annotated[int, typer.Option(help="Passes over the training images.")] = 40,
-        max_seconds: Annotated[float, typer.Option(help="Safety stop after the epoch that passes this wall time.")] = 3600.0,
+        max_seconds: Annotated[
+            float, typer.Option(help="Safety stop after the epoch that passes this wall time.")
+        ] = 3600.0,
         threads: Annotated[int, typer.Option(help="Torch CPU threads.")] = 1,
         seed: Annotated[int, typer.Option(help="Seed of the split, augmentations and weights.")] = 0,
     ) -> None:
@@ -85,9 +107,13 @@ def register_eval(app: typer.Typer) -> None:
         with Progress(transient=True) as progress:
             task = progress.add_task("training evaluator", total=epochs)
             evaluator, report = train_evaluator(
-                data, cfg, out=target,
-                progress=lambda epoch, total, loss: progress.update(task, completed=epoch,
-                                                                    description=f"training evaluator (loss {loss:.3f})"))
+                data,
+                cfg,
+                out=target,
+                progress=lambda epoch, total, loss: progress.update(
+                    task, completed=epoch, description=f"training evaluator (loss {loss:.3f})"
+                ),
+            )
         encoder = load_encoder()
         save_concept_embeddings(target, build_concept_embeddings(evaluator.concepts, encoder), encoder)
         typer.echo(json.dumps({"saved": str(target), **report.__dict__}, ensure_ascii=False, indent=2))
@@ -96,7 +122,9 @@ def register_eval(app: typer.Typer) -> None:
     def nearest(
         prompt: Annotated[str, typer.Argument(help="Product text (zh or en).")],
         k: Annotated[int, typer.Option(help="How many concepts.")] = 3,
-        evaluator: Annotated[Path | None, typer.Option(help="Evaluator directory; default: the shipped one.")] = None,
+        evaluator: Annotated[
+            Path | None, typer.Option(help="Evaluator directory; default: the shipped one.")
+        ] = None,
     ) -> None:
         """The known concepts closest to a prompt, with cosine similarity."""
         from adcraft.evaluation.concepts import ConceptIndex, nearest_concepts
@@ -115,15 +143,21 @@ def eval_table(summary: dict):
     from adcraft.evaluation.report import table_rows
 
     ev = summary.get("evaluator") or {}
-    caption = (f"{summary['prompts']} prompts x {summary['config']['seeds']} seeds; evaluator held-out top-1 "
-               f"{ev.get('top1', float('nan')):.3f} / top-5 {ev.get('top5', float('nan')):.3f} on real images")
+    caption = (
+        f"{summary['prompts']} prompts x {summary['config']['seeds']} seeds; evaluator held-out top-1 "
+        f"{ev.get('top1', float('nan')):.3f} / top-5 {ev.get('top5', float('nan')):.3f} on real images"
+    )
     if grounding := summary.get("grounding"):
-        caption += (f"; {grounding['matched']} prompts read as a training caption "
-                    f"({grounding['correct']} of them of the right concept)")
+        caption += (
+            f"; {grounding['matched']} prompts read as a training caption "
+            f"({grounding['correct']} of them of the right concept)"
+        )
     for kind, m in summary.get("by_dataset_images", {}).get("generated", {}).items():
         if m["prompts"]:
-            caption += (f"\nconcepts with {kind} in the dataset ({m['prompts']} prompts): "
-                        f"top-1 {m['top1']:.3f}, top-5 {m['top5']:.3f}")
+            caption += (
+                f"\nconcepts with {kind} in the dataset ({m['prompts']} prompts): "
+                f"top-1 {m['top1']:.3f}, top-5 {m['top5']:.3f}"
+            )
     table = Table(title=f"adcraft eval: {summary['model']}", caption=caption)
     for col in ("metric", "model", "real (ceiling)", "random concept (floor)", "target"):
         table.add_column(col, justify="left" if col == "metric" else "right")

@@ -21,14 +21,66 @@ MAX_K = 50
 # e5 similarities crowd into 0.8-0.95 for any text, so a prompt is judged against a "none of the above"
 # class: it is familiar when its nearest concept beats its nearest non-product topic below.
 BACKGROUND_TOPICS = (
-    "news", "新闻", "weather", "天气", "history", "历史", "politics", "政治", "finance and stocks", "股票金融",
-    "science", "科学", "mathematics", "数学", "philosophy", "哲学", "travel and landscape", "旅游风景",
-    "animals and pets", "动物宠物", "people", "人物", "sports event", "体育比赛", "a city street", "城市街道",
-    "nature", "大自然", "software and programming", "软件编程", "law and government", "法律政府",
-    "medicine and illness", "医学疾病", "music concert", "音乐会", "movie", "电影", "insurance", "保险",
-    "service", "服务", "job and career", "工作职业", "education", "教育", "religion", "宗教", "war", "战争",
-    "space and planets", "太空星球", "emotion and feelings", "情感", "transportation", "交通",
-    "real estate", "房地产", "random letters", "乱码",
+    "news",
+    "新闻",
+    "weather",
+    "天气",
+    "history",
+    "历史",
+    "politics",
+    "政治",
+    "finance and stocks",
+    "股票金融",
+    "science",
+    "科学",
+    "mathematics",
+    "数学",
+    "philosophy",
+    "哲学",
+    "travel and landscape",
+    "旅游风景",
+    "animals and pets",
+    "动物宠物",
+    "people",
+    "人物",
+    "sports event",
+    "体育比赛",
+    "a city street",
+    "城市街道",
+    "nature",
+    "大自然",
+    "software and programming",
+    "软件编程",
+    "law and government",
+    "法律政府",
+    "medicine and illness",
+    "医学疾病",
+    "music concert",
+    "音乐会",
+    "movie",
+    "电影",
+    "insurance",
+    "保险",
+    "service",
+    "服务",
+    "job and career",
+    "工作职业",
+    "education",
+    "教育",
+    "religion",
+    "宗教",
+    "war",
+    "战争",
+    "space and planets",
+    "太空星球",
+    "emotion and feelings",
+    "情感",
+    "transportation",
+    "交通",
+    "real estate",
+    "房地产",
+    "random letters",
+    "乱码",
 )
 
 
@@ -46,8 +98,10 @@ class Familiarity:
         if self.familiar:
             return None
         label, sim = self.nearest[0]
-        return (f"{self.prompt!r} is far from every product the model knows (nearest: {label}, cosine "
-                f"{sim:.3f}, {-self.margin:.3f} below a non-product topic); expect a generic visual")
+        return (
+            f"{self.prompt!r} is far from every product the model knows (nearest: {label}, cosine "
+            f"{sim:.3f}, {-self.margin:.3f} below a non-product topic); expect a generic visual"
+        )
 
 
 def _check_k(k: int) -> None:
@@ -77,7 +131,9 @@ def build_concept_embeddings(concepts: list[dict], encoder: TextEncoder) -> np.n
     return l2_normalise(sums)
 
 
-def save_concept_embeddings(directory: str | os.PathLike, embeddings: np.ndarray, encoder: TextEncoder) -> Path:
+def save_concept_embeddings(
+    directory: str | os.PathLike, embeddings: np.ndarray, encoder: TextEncoder
+) -> Path:
     """Store the table as float16 safetensors, recording which encoder made it."""
     path = Path(directory) / EMBEDDINGS_FILE
     meta = {"encoder_name": encoder.name, "encoder_version": encoder.version, "dim": str(encoder.dim)}
@@ -90,31 +146,40 @@ class ConceptIndex:
 
     def __init__(self, concepts: list[dict], embeddings: np.ndarray, encoder: TextEncoder) -> None:
         if len(concepts) != len(embeddings) or embeddings.shape[1] != encoder.dim:
-            raise CheckpointError(f"concept table ({len(concepts)}) and embeddings {embeddings.shape} "
-                                  f"do not match each other or the encoder's dim {encoder.dim}")
+            raise CheckpointError(
+                f"concept table ({len(concepts)}) and embeddings {embeddings.shape} "
+                f"do not match each other or the encoder's dim {encoder.dim}"
+            )
         self.concepts = concepts
         self.embeddings = l2_normalise(embeddings.astype(np.float32))
         self.encoder = encoder
         self._background: np.ndarray | None = None  # (B, D), encoded on first use
 
     @classmethod
-    def load(cls, directory: str | os.PathLike | None = None, encoder: TextEncoder | None = None) -> ConceptIndex:
+    def load(
+        cls, directory: str | os.PathLike | None = None, encoder: TextEncoder | None = None
+    ) -> ConceptIndex:
         """The index shipped beside the evaluator (or in another evaluator directory)."""
         directory = Path(directory) if directory is not None else EVALUATOR_DIR
         try:
             concepts = json.loads((directory / CONCEPTS_FILE).read_text(encoding="utf-8"))
-            with safe_open(str(directory / EMBEDDINGS_FILE), "np") as f:  # one read: tensor and who embedded it
+            with safe_open(
+                str(directory / EMBEDDINGS_FILE), "np"
+            ) as f:  # one read: tensor and who embedded it
                 embeddings = f.get_tensor("embeddings")
                 made_by = (f.metadata() or {}).get("encoder_name")
         except (OSError, SafetensorError, json.JSONDecodeError) as exc:
-            raise CheckpointError(f"no concept index in {str(directory)!r}: train the evaluator first ({exc})") from exc
+            raise CheckpointError(
+                f"no concept index in {str(directory)!r}: train the evaluator first ({exc})"
+            ) from exc
         if encoder is None:
             from adcraft.text.encoder import load_encoder
 
             encoder = load_encoder()
         elif made_by is not None and made_by != encoder.name:
-            raise CheckpointError(f"the concept index in {str(directory)!r} was embedded with {made_by}, "
-                                  f"not {encoder.name}")
+            raise CheckpointError(
+                f"the concept index in {str(directory)!r} was embedded with {made_by}, not {encoder.name}"
+            )
         return cls(concepts, embeddings, encoder)
 
     def nearest(self, prompts: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
@@ -125,8 +190,10 @@ class ConceptIndex:
 
     def _top(self, sims: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        return [[(concept_label(self.concepts[j]), round(float(sims[i, j]), 4)) for j in row]
-                for i, row in enumerate(top)]
+        return [
+            [(concept_label(self.concepts[j]), round(float(sims[i, j]), 4)) for j in row]
+            for i, row in enumerate(top)
+        ]
 
     def familiarity(self, prompts: list[str], k: int = 3) -> list[Familiarity]:
         """Nearest concepts of each prompt and whether it is close enough for a recognisable visual."""
@@ -136,8 +203,10 @@ class ConceptIndex:
             self._background = self.encoder.encode(list(BACKGROUND_TOPICS))
         sims = vectors @ self.embeddings.T  # (N, C)
         margins = sims.max(axis=1) - (vectors @ self._background.T).max(axis=1)  # (N,)
-        return [Familiarity(p, n, round(float(m), 4), bool(m >= 0))
-                for p, n, m in zip(prompts, self._top(sims, k), margins, strict=True)]
+        return [
+            Familiarity(p, n, round(float(m), 4), bool(m >= 0))
+            for p, n, m in zip(prompts, self._top(sims, k), margins, strict=True)
+        ]
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,7 +19,9 @@ def topk_hits(proba: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
     """(N,) bool: whether each row's target index is among its k most probable classes."""
     proba, targets = np.asarray(proba), np.asarray(targets)
     if proba.ndim != 2 or targets.shape != (proba.shape[0],):
-        raise InvalidInputError(f"topk_hits needs proba (N, C) and targets (N,), got {proba.shape}, {targets.shape}")
+        raise InvalidInputError(
+            f"topk_hits needs proba (N, C) and targets (N,), got {proba.shape}, {targets.shape}"
+        )
     if k < 1:
         raise InvalidInputError(f"k {k} must be at least 1")
     top = np.argsort(-proba, axis=1, kind="stable")[:, :k]
@@ -30,7 +32,9 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets (N, D) and (M, D)."""
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or len(a) < 2 or len(b) < 2:
-        raise InvalidInputError(f"frechet_distance needs two (N>=2, D) feature sets, got {a.shape} and {b.shape}")
+        raise InvalidInputError(
+            f"frechet_distance needs two (N>=2, D) feature sets, got {a.shape} and {b.shape}"
+        )
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     # tr sqrt(cov_a cov_b) = sum of sqrt eigenvalues of the symmetric PSD matrix sA cov_b sA (sA = cov_a^1/2),
@@ -56,8 +60,11 @@ def pixel_spread(images: list[Image.Image]) -> float:
     if len(images) < 2:
         return float("inf")
     arrs = [_premultiplied(img) for img in images]
-    return min(float(np.sqrt(((arrs[i] - arrs[j]) ** 2).mean()))
-               for i in range(len(arrs)) for j in range(i + 1, len(arrs)))
+    return min(
+        float(np.sqrt(((arrs[i] - arrs[j]) ** 2).mean()))
+        for i in range(len(arrs))
+        for j in range(i + 1, len(arrs))
+    )
 
 
 def is_collapsed(images: list[Image.Image], threshold: float = COLLAPSE_RMSE) -> bool:

@@ -33,12 +33,18 @@ def load_prompts(path: str | Path | None = None) -> list[EvalPrompt]:
             continue
         try:
             d = json.loads(line)
-            p = EvalPrompt(prompt=str(d["prompt"]).strip(), lang=d["lang"], concept=str(d["concept"]),
-                           color=d.get("color"))
+            p = EvalPrompt(
+                prompt=str(d["prompt"]).strip(),
+                lang=d["lang"],
+                concept=str(d["concept"]),
+                color=d.get("color"),
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise DataError(f"{path}:{n}: needs prompt, lang, concept (and color or null): {exc}") from exc
         if not p.prompt or p.lang not in LANGS or not p.concept:
-            raise DataError(f"{path}:{n}: prompt must be non-empty and lang one of {list(LANGS)}, got {p.lang!r}")
+            raise DataError(
+                f"{path}:{n}: prompt must be non-empty and lang one of {list(LANGS)}, got {p.lang!r}"
+            )
         prompts.append(p)
     if not prompts:
         raise DataError(f"{path} has no prompts")
@@ -58,7 +64,9 @@ def prompt_problems(prompts: list[EvalPrompt], concepts: list[dict], captions: s
         if p.concept not in table:
             problems.append(f"{p.prompt!r}: concept {p.concept!r} is not in the dataset")
         elif p.color is not None and not table[p.concept].get("colors"):
-            problems.append(f"{p.prompt!r}: colour {p.color!r} asked of {p.concept!r}, which the dataset never recolours")
+            problems.append(
+                f"{p.prompt!r}: colour {p.color!r} asked of {p.concept!r}, which the dataset never recolours"
+            )
         if p.prompt.casefold() in folded:
             problems.append(f"{p.prompt!r} is a training caption")
     return problems

@@ -31,8 +31,13 @@ def table_rows(summary: dict) -> list[list[str]]:
     for key, name in METRIC_NAMES.items():
         target = TARGETS.get(key)
         cells = [_fmt(m.get(cond, {}).get(key)) for cond in ("generated", "real", "random")]
-        rows.append([name, *cells, "" if target is None else (f"≥ {target:.0%}" if isinstance(target, float)
-                                                                   else f"= {target}")])
+        rows.append(
+            [
+                name,
+                *cells,
+                "" if target is None else (f"≥ {target:.0%}" if isinstance(target, float) else f"= {target}"),
+            ]
+        )
     return rows
 
 
@@ -60,7 +65,11 @@ def write_results(result: EvalResult, out: str | Path) -> dict[str, Path]:
     """Write results.json and grid.png (with grid_prompts.txt naming its rows) into out."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"results": out / "results.json", "grid": out / "grid.png", "grid_prompts": out / "grid_prompts.txt"}
+    paths = {
+        "results": out / "results.json",
+        "grid": out / "grid.png",
+        "grid_prompts": out / "grid_prompts.txt",
+    }
     paths["results"].write_text(json.dumps(result.summary, ensure_ascii=False, indent=2), encoding="utf-8")
     sample_grid(result.images).save(paths["grid"])
     shown = [p.prompt for p in result.prompts[:GRID_ROWS]]

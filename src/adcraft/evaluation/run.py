@@ -28,8 +28,14 @@ IMAGE_SIZE = 64  # real images are scored at the generator's resolution
 REAL_VIEW_SHIFT = 0.03  # real views move by at most ~2 px at 64 px, so the object stays inside the frame
 REAL_VIEW_SCALE = (0.9, 1.0)  # real views only shrink (1/0.9 sampling-grid zoom), never crop the object
 CONDITIONS = ("generated", "real", "random")  # the model, the ceiling, the floor
-TARGETS = {"concept_top1_zh": 0.6, "concept_top1_en": 0.6, "concept_top5_zh": 0.8, "concept_top5_en": 0.8,
-           "colour_adherence": 0.8, "collapsed_prompts": 0}  # the shipped model's targets (issue 3)
+TARGETS = {
+    "concept_top1_zh": 0.6,
+    "concept_top1_en": 0.6,
+    "concept_top5_zh": 0.8,
+    "concept_top5_en": 0.8,
+    "colour_adherence": 0.8,
+    "collapsed_prompts": 0,
+}  # the shipped model's targets (issue 3)
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -50,14 +56,28 @@ class EvalConfig:
             raise InvalidInputError(f"seeds {self.seeds} must be between 2 and 64 (diversity needs two)")
 
 
-def generate(pipe, texts: list[str], cfg: EvalConfig,
-             progress: ProgressCallback | None = None) -> list[list[Image.Image]]:
+def generate(
+    pipe, texts: list[str], cfg: EvalConfig, progress: ProgressCallback | None = None
+) -> list[list[Image.Image]]:
     """images[p][s]: the pipeline's image for text p (as the model reads it: already grounded) with seed s."""
     per_seed = []
     for s in range(cfg.seeds):
-        cb = None if progress is None else (lambda done, total, s=s: progress(s * total + done, cfg.seeds * total))
-        per_seed.append(pipe(texts, num_steps=cfg.steps, guidance_scale=cfg.guidance, ground=False,
-                             seed=cfg.seed + s * SEED_STRIDE, batch_size=cfg.batch_size, callback=cb))
+        cb = (
+            None
+            if progress is None
+            else (lambda done, total, s=s: progress(s * total + done, cfg.seeds * total))
+        )
+        per_seed.append(
+            pipe(
+                texts,
+                num_steps=cfg.steps,
+                guidance_scale=cfg.guidance,
+                ground=False,
+                seed=cfg.seed + s * SEED_STRIDE,
+                batch_size=cfg.batch_size,
+                callback=cb,
+            )
+        )
     return [[per_seed[s][p] for s in range(cfg.seeds)] for p in range(len(texts))]
 
 
@@ -76,12 +96,17 @@ def real_views(img: Image.Image, n: int, seed: int) -> list[Image.Image]:
 
     x = images_to_batch([img] * (n - 1), IMAGE_SIZE)
     mild = EvaluatorTrainConfig(max_shift=REAL_VIEW_SHIFT, scale_range=REAL_VIEW_SCALE)
-    views = augment(x, torch.zeros(n - 1, dtype=torch.bool), mild, torch.Generator().manual_seed(seed)) if n > 1 else x
+    views = (
+        augment(x, torch.zeros(n - 1, dtype=torch.bool), mild, torch.Generator().manual_seed(seed))
+        if n > 1
+        else x
+    )
     return [img] + [tensor_to_rgba(v) for v in views]
 
 
-def reference_conditions(prompts: list[EvalPrompt], data: Path, records: list[ImageRecord], heldout: set[str],
-                         cfg: EvalConfig):
+def reference_conditions(
+    prompts: list[EvalPrompt], data: Path, records: list[ImageRecord], heldout: set[str], cfg: EvalConfig
+):
     """(real, random, reference): per prompt, seeds views of its real image, seeds images of random other
     concepts, and the un-augmented real image; prompts whose concept the dataset lacks get None."""
     rng = random.Random(cfg.seed)
@@ -106,8 +131,13 @@ def _load(path: Path) -> Image.Image:
         return img.convert("RGBA").resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
 
 
-def score(images: list[list[Image.Image] | None], prompts: list[EvalPrompt], evaluator: Evaluator,
-          cfg: EvalConfig, ref_feats: np.ndarray | None) -> tuple[dict, list[dict]]:
+def score(
+    images: list[list[Image.Image] | None],
+    prompts: list[EvalPrompt],
+    evaluator: Evaluator,
+    cfg: EvalConfig,
+    ref_feats: np.ndarray | None,
+) -> tuple[dict, list[dict]]:
     """Every metric for one condition, plus a per-prompt breakdown."""
     keep = [i for i, imgs in enumerate(images) if imgs is not None and prompts[i].concept in evaluator.index]
     flat = [img for i in keep for img in images[i]]
@@ -122,24 +152,36 @@ def score(images: list[list[Image.Image] | None], prompts: list[EvalPrompt], eva
         for k in (1, 5):
             out[f"concept_top{k}_{lang}"] = float(hits[k][sel].mean()) if sel.any() else None
     families = _colour_families(images, prompts, keep)
-    out["colour_adherence"] = (float(np.mean([f == prompts[i].color for i, fs in families.items() for f in fs]))
-                               if families else None)
-    out["feature_frechet_distance"] = (M.frechet_distance(feats, ref_feats)
-                                       if ref_feats is not None and len(ref_feats) >= 2 else None)
+    out["colour_adherence"] = (
+        float(np.mean([f == prompts[i].color for i, fs in families.items() for f in fs]))
+        if families
+        else None
+    )
+    out["feature_frechet_distance"] = (
+        M.frechet_distance(feats, ref_feats) if ref_feats is not None and len(ref_feats) >= 2 else None
+    )
     per_prompt, diversities = [], []
     alpha_ok = [M.alpha_is_one_object(img) for img in flat]
     for j, i in enumerate(keep):
-        f = feats[j * s:(j + 1) * s]
+        f = feats[j * s : (j + 1) * s]
         div = M.mean_pairwise_distance(f)
         diversities.append(div)
         top = proba[j * s].argmax()
-        per_prompt.append({"prompt": prompts[i].prompt, "lang": prompts[i].lang, "concept": prompts[i].concept,
-                           "color": prompts[i].color, "top1_hits": int(hits[1][j * s:(j + 1) * s].sum()),
-                           "top5_hits": int(hits[5][j * s:(j + 1) * s].sum()),
-                           "predicted_seed0": evaluator.concept_ids[top],
-                           "colour_families": families.get(i), "diversity": round(div, 4),
-                           "collapsed": M.is_collapsed(images[i], cfg.collapse_rmse),
-                           "alpha_ok": int(sum(alpha_ok[j * s:(j + 1) * s]))})
+        per_prompt.append(
+            {
+                "prompt": prompts[i].prompt,
+                "lang": prompts[i].lang,
+                "concept": prompts[i].concept,
+                "color": prompts[i].color,
+                "top1_hits": int(hits[1][j * s : (j + 1) * s].sum()),
+                "top5_hits": int(hits[5][j * s : (j + 1) * s].sum()),
+                "predicted_seed0": evaluator.concept_ids[top],
+                "colour_families": families.get(i),
+                "diversity": round(div, 4),
+                "collapsed": M.is_collapsed(images[i], cfg.collapse_rmse),
+                "alpha_ok": int(sum(alpha_ok[j * s : (j + 1) * s])),
+            }
+        )
     out["diversity"] = float(np.mean(diversities)) if diversities else None
     out["collapsed_prompts"] = int(sum(p["collapsed"] for p in per_prompt))
     out["alpha_quality"] = float(np.mean(alpha_ok)) if alpha_ok else None
@@ -158,7 +200,10 @@ def _colour_families(images, prompts, keep) -> dict[int, list[str | None]]:
         return {}
 
 
-DATASET_KINDS = ("one image", "several images")  # concepts by their images in the dataset (food vs colour variants)
+DATASET_KINDS = (
+    "one image",
+    "several images",
+)  # concepts by their images in the dataset (food vs colour variants)
 
 
 def by_dataset_images(per_prompt: list[dict], images_of: Counter, seeds: int) -> dict:
@@ -168,9 +213,11 @@ def by_dataset_images(per_prompt: list[dict], images_of: Counter, seeds: int) ->
     for kind in DATASET_KINDS:
         rows = [p for p in per_prompt if (images_of[p["concept"]] == 1) == (kind == "one image")]
         n = len(rows) * seeds
-        out[kind] = {"prompts": len(rows),
-                     "top1": sum(p["top1_hits"] for p in rows) / n if n else None,
-                     "top5": sum(p["top5_hits"] for p in rows) / n if n else None}
+        out[kind] = {
+            "prompts": len(rows),
+            "top1": sum(p["top1_hits"] for p in rows) / n if n else None,
+            "top5": sum(p["top5_hits"] for p in rows) / n if n else None,
+        }
     return out
 
 
@@ -183,8 +230,14 @@ class EvalResult:
     prompts: list[EvalPrompt]
 
 
-def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalConfig | None = None,
-             data: str | Path | None = None, progress: ProgressCallback | None = None) -> EvalResult:
+def run_eval(
+    pipe,
+    evaluator: Evaluator,
+    prompts: list[EvalPrompt],
+    cfg: EvalConfig | None = None,
+    data: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> EvalResult:
     """Generate and score; with a dataset, also score real (ceiling) and random-concept (floor) images."""
     cfg = cfg or EvalConfig()
     if not prompts:
@@ -195,8 +248,15 @@ def run_eval(pipe, evaluator: Evaluator, prompts: list[EvalPrompt], cfg: EvalCon
     return EvalResult(score_run(generated, read, prompts, evaluator, cfg, data, model_id), generated, prompts)
 
 
-def score_run(generated: list[list[Image.Image]], read: list, prompts: list[EvalPrompt], evaluator: Evaluator,
-              cfg: EvalConfig, data: str | Path | None = None, model_id: str = "") -> dict:
+def score_run(
+    generated: list[list[Image.Image]],
+    read: list,
+    prompts: list[EvalPrompt],
+    evaluator: Evaluator,
+    cfg: EvalConfig,
+    data: str | Path | None = None,
+    model_id: str = "",
+) -> dict:
     """The summary of a run_eval for images already generated (images[p][s], from the grounded prompts
     `read`), so one set of images can be scored by several evaluators."""
     conditions: dict[str, list] = {"generated": generated}
@@ -214,14 +274,21 @@ def score_run(generated: list[list[Image.Image]], read: list, prompts: list[Eval
     caption = {g.prompt: g.caption for g in read}
     for row in per_prompt["generated"]:
         row["model_read"] = caption[row["prompt"]]
-    summary = {"model": model_id, "config": asdict(cfg), "prompts": len(prompts),
-               "data": str(data) if data is not None else None, "evaluator": evaluator.info.get("report", {}),
-               "targets": TARGETS, "metrics": metrics,
-               "grounding": grounding_counts(read, [p.concept for p in prompts]),
-               "collapsed": [p["prompt"] for p in per_prompt["generated"] if p["collapsed"]],
-               "per_prompt": per_prompt["generated"]}
+    summary = {
+        "model": model_id,
+        "config": asdict(cfg),
+        "prompts": len(prompts),
+        "data": str(data) if data is not None else None,
+        "evaluator": evaluator.info.get("report", {}),
+        "targets": TARGETS,
+        "metrics": metrics,
+        "grounding": grounding_counts(read, [p.concept for p in prompts]),
+        "collapsed": [p["prompt"] for p in per_prompt["generated"] if p["collapsed"]],
+        "per_prompt": per_prompt["generated"],
+    }
     if records:
         images_of = Counter(r.concept for r in records)
-        summary["by_dataset_images"] = {name: by_dataset_images(per_prompt[name], images_of, cfg.seeds)
-                                        for name in ("generated", "real")}
+        summary["by_dataset_images"] = {
+            name: by_dataset_images(per_prompt[name], images_of, cfg.seeds) for name in ("generated", "real")
+        }
     return summary

@@ -52,7 +52,9 @@ class EvaluatorTrainConfig:
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 2 or self.lr <= 0 or self.max_seconds <= 0:
-            raise ConfigError("evaluator training needs epochs >= 1, batch_size >= 2, lr > 0, max_seconds > 0")
+            raise ConfigError(
+                "evaluator training needs epochs >= 1, batch_size >= 2, lr > 0, max_seconds > 0"
+            )
 
 
 @dataclass
@@ -75,9 +77,17 @@ def concept_table(records: list[ImageRecord]) -> list[dict]:
     """One entry per concept id (sorted): labels, group and whether the dataset recolours it."""
     table: dict[str, dict] = {}
     for rec in records:
-        entry = table.setdefault(rec.concept, {"id": rec.concept, "label_en": rec.label_en,
-                                               "label_zh": rec.label_zh, "group": rec.group,
-                                               "recolorable": False, "colors": []})
+        entry = table.setdefault(
+            rec.concept,
+            {
+                "id": rec.concept,
+                "label_en": rec.label_en,
+                "label_zh": rec.label_zh,
+                "group": rec.group,
+                "recolorable": False,
+                "colors": [],
+            },
+        )
         if rec.color:
             entry["recolorable"] = True
             if rec.color not in entry["colors"]:
@@ -96,7 +106,7 @@ def split_holdout(records: list[ImageRecord], per_concept: int, seed: int = 0) -
         ranked = sorted(idx, key=lambda i: hashlib.sha256(f"{seed}:{records[i].file}".encode()).hexdigest())
         # always leave at least one image of the concept (its original, or a recolouring) for training
         n_total = sum(1 for r in records if r.concept == concept)
-        held.update(ranked[:min(per_concept, n_total - 1)])
+        held.update(ranked[: min(per_concept, n_total - 1)])
     train = [i for i in range(len(records)) if i not in held]
     return train, sorted(held)
 
@@ -110,8 +120,9 @@ def hue_rotation(angle: torch.Tensor) -> torch.Tensor:
     return base + c * cos_part + s * sin_part
 
 
-def augment(x: torch.Tensor, recolorable: torch.Tensor, cfg: EvaluatorTrainConfig,
-            generator: torch.Generator) -> torch.Tensor:
+def augment(
+    x: torch.Tensor, recolorable: torch.Tensor, cfg: EvaluatorTrainConfig, generator: torch.Generator
+) -> torch.Tensor:
     """Random flip, shift and zoom for every image; hue rotation only where the concept's colour varies."""
     b = x.shape[0]
 
@@ -140,7 +151,7 @@ def topk_accuracy(model: ConceptClassifier, x: torch.Tensor, y: torch.Tensor, ks
     model.eval()
     if len(y) == 0:
         return [float("nan")] * len(ks)
-    logits = torch.cat([model(x[i:i + 256].float()) for i in range(0, len(x), 256)])
+    logits = torch.cat([model(x[i : i + 256].float()) for i in range(0, len(x), 256)])
     ranked = logits.topk(min(max(ks), logits.shape[1]), dim=1).indices  # (N, K)
     return [float((ranked[:, :k] == y[:, None]).any(dim=1).float().mean()) for k in ks]
 
@@ -150,15 +161,19 @@ def load_images(root: Path, records: list[ImageRecord], size: int) -> torch.Tens
     chunks = []
     for start in range(0, len(records), 256):
         imgs = []
-        for rec in records[start:start + 256]:
+        for rec in records[start : start + 256]:
             with Image.open(root / rec.file) as img:
                 imgs.append(img.convert("RGBA"))
         chunks.append(images_to_batch(imgs, size).half())
     return torch.cat(chunks)
 
 
-def train_evaluator(data: str | Path, cfg: EvaluatorTrainConfig | None = None, out: str | Path | None = EVALUATOR_DIR,
-                    progress: ProgressCallback | None = None) -> tuple[Evaluator, TrainReport]:
+def train_evaluator(
+    data: str | Path,
+    cfg: EvaluatorTrainConfig | None = None,
+    out: str | Path | None = EVALUATOR_DIR,
+    progress: ProgressCallback | None = None,
+) -> tuple[Evaluator, TrainReport]:
     """Train the concept classifier on a dataset's real images; save it to out (None: don't save)."""
     cfg = cfg or EvaluatorTrainConfig()
     root = Path(data)
@@ -175,7 +190,9 @@ def train_evaluator(data: str | Path, cfg: EvaluatorTrainConfig | None = None, o
     y_all = torch.tensor([index[r.concept] for r in records])
     recolor_all = torch.tensor([concepts[index[r.concept]]["recolorable"] for r in records])
     train_idx, held_idx = split_holdout(records, cfg.holdout_per_concept, cfg.seed)
-    logger.info("evaluator: %d concepts, %d train / %d held-out images", len(concepts), len(train_idx), len(held_idx))
+    logger.info(
+        "evaluator: %d concepts, %d train / %d held-out images", len(concepts), len(train_idx), len(held_idx)
+    )
     tr = torch.tensor(train_idx)
     steps_per_epoch = max(1, math.ceil(len(train_idx) / cfg.batch_size))
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -186,7 +203,7 @@ def train_evaluator(data: str | Path, cfg: EvaluatorTrainConfig | None = None, o
         model.train()
         order = tr[torch.randperm(len(tr), generator=gen)]
         for start in range(0, len(order), cfg.batch_size):
-            idx = order[start:start + cfg.batch_size]
+            idx = order[start : start + cfg.batch_size]
             if len(idx) < 2:
                 continue  # BatchNorm needs two samples
             x = augment(x_all[idx].float(), recolor_all[idx], cfg, gen)
@@ -198,20 +215,35 @@ def train_evaluator(data: str | Path, cfg: EvaluatorTrainConfig | None = None, o
         if progress is not None:
             progress(epoch, cfg.epochs, loss.item())
         if time.monotonic() - t0 > cfg.max_seconds:
-            logger.warning("evaluator training stopped after %d/%d epochs (max_seconds=%s), before its "
-                           "learning rate annealed: the evaluator is under-trained", epoch, cfg.epochs,
-                           cfg.max_seconds)
+            logger.warning(
+                "evaluator training stopped after %d/%d epochs (max_seconds=%s), before its "
+                "learning rate annealed: the evaluator is under-trained",
+                epoch,
+                cfg.epochs,
+                cfg.max_seconds,
+            )
             break
     seconds = time.monotonic() - t0
     hd = torch.tensor(held_idx, dtype=torch.long)
     top1, top5 = topk_accuracy(model, x_all[hd], y_all[hd])
     train_top1 = topk_accuracy(model, x_all[tr], y_all[tr], ks=(1,))[0]
-    report = TrainReport(train_images=len(train_idx), heldout_images=len(held_idx), concepts=len(concepts),
-                         heldout_concepts=len({records[i].concept for i in held_idx}), top1=top1, top5=top5,
-                         train_top1=train_top1, epochs=epoch, seconds=round(seconds, 1),
-                         data_fingerprint=dataset_fingerprint(root))
-    info = {"train": {k: v for k, v in asdict(cfg).items() if k != "model"}, "report": asdict(report),
-            "heldout_files": [records[i].file for i in held_idx]}
+    report = TrainReport(
+        train_images=len(train_idx),
+        heldout_images=len(held_idx),
+        concepts=len(concepts),
+        heldout_concepts=len({records[i].concept for i in held_idx}),
+        top1=top1,
+        top5=top5,
+        train_top1=train_top1,
+        epochs=epoch,
+        seconds=round(seconds, 1),
+        data_fingerprint=dataset_fingerprint(root),
+    )
+    info = {
+        "train": {k: v for k, v in asdict(cfg).items() if k != "model"},
+        "report": asdict(report),
+        "heldout_files": [records[i].file for i in held_idx],
+    }
     evaluator = Evaluator(model.eval(), concepts, info)
     if out is not None:
         save_evaluator(out, model, concepts, info)

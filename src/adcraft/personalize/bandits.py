@@ -113,13 +113,20 @@ class ThompsonSelector(_Persistent):
         """JSON-friendly state."""
         with self._lock:
             counts = {s: {c: list(v) for c, v in t.items()} for s, t in self.counts.items()}
-        return {"kind": self.KIND, "prior_alpha": self.prior_alpha, "prior_beta": self.prior_beta, "counts": counts}
+        return {
+            "kind": self.KIND,
+            "prior_alpha": self.prior_alpha,
+            "prior_beta": self.prior_beta,
+            "counts": counts,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThompsonSelector:
         """Rebuild from `to_dict` output."""
         selector = cls(float(data["prior_alpha"]), float(data["prior_beta"]))
-        selector.counts = {s: {c: [int(v[0]), int(v[1])] for c, v in t.items()} for s, t in data["counts"].items()}
+        selector.counts = {
+            s: {c: [int(v[0]), int(v[1])] for c, v in t.items()} for s, t in data["counts"].items()
+        }
         return selector
 
 
@@ -128,7 +135,9 @@ class ContextualThompsonSelector(_Persistent):
 
     KIND = "logistic-thompson"
 
-    def __init__(self, n_features: int = 2**12, prior_precision: float = 1.0, exploration: float = 1.0) -> None:
+    def __init__(
+        self, n_features: int = 2**12, prior_precision: float = 1.0, exploration: float = 1.0
+    ) -> None:
         self.n_features = n_features  # hash space; small keeps the JSON state small
         self.prior_precision = prior_precision  # 1 / prior variance of each weight
         self.exploration = exploration  # scales posterior std when sampling (1 = plain Thompson)
@@ -137,10 +146,14 @@ class ContextualThompsonSelector(_Persistent):
         self.creatives: dict[str, dict[str, str]] = {}  # creative id -> element features seen at select
         self._lock = threading.RLock()
 
-    def design(self, contexts: Sequence[Mapping[str, Any]], elements: Sequence[Mapping[str, Any]]) -> sp.csr_matrix:
+    def design(
+        self, contexts: Sequence[Mapping[str, Any]], elements: Sequence[Mapping[str, Any]]
+    ) -> sp.csr_matrix:
         """Feature matrix (rows pair contexts[i] with elements[i]) plus the bias column."""
-        rows = [make_row({k: str(v) for k, v in c.items()}, {k: str(v) for k, v in e.items()})
-                for c, e in zip(contexts, elements)]
+        rows = [
+            make_row({k: str(v) for k, v in c.items()}, {k: str(v) for k, v in e.items()})
+            for c, e in zip(contexts, elements)
+        ]
         X = FeatureBuilder(n_features=self.n_features, interactions=True).fit(rows).transform(rows)
         return sp.hstack([X, np.ones((X.shape[0], 1))], format="csr")
 
@@ -152,8 +165,13 @@ class ContextualThompsonSelector(_Persistent):
                 w += self.exploration * rng.standard_normal(w.size) / np.sqrt(self.precision)
         return X @ w
 
-    def select(self, context: Mapping[str, Any], candidates: Sequence[Any], rng: np.random.Generator,
-               elements: Sequence[Mapping[str, Any]] | None = None) -> Any:
+    def select(
+        self,
+        context: Mapping[str, Any],
+        candidates: Sequence[Any],
+        rng: np.random.Generator,
+        elements: Sequence[Mapping[str, Any]] | None = None,
+    ) -> Any:
         """Pick the candidate with the highest sampled click logit for this context.
 
         `context` should include the segment (e.g. {"segment": "parents", "device": "mobile"});
@@ -206,9 +224,15 @@ class ContextualThompsonSelector(_Persistent):
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly state."""
         with self._lock:
-            return {"kind": self.KIND, "n_features": self.n_features, "prior_precision": self.prior_precision,
-                    "exploration": self.exploration, "mean": self.mean.tolist(),
-                    "precision": self.precision.tolist(), "creatives": dict(self.creatives)}
+            return {
+                "kind": self.KIND,
+                "n_features": self.n_features,
+                "prior_precision": self.prior_precision,
+                "exploration": self.exploration,
+                "mean": self.mean.tolist(),
+                "precision": self.precision.tolist(),
+                "creatives": dict(self.creatives),
+            }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ContextualThompsonSelector:

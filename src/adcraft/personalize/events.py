@@ -78,7 +78,11 @@ def _parse_bool(value: Any) -> bool:
         if value in (0, 1):
             return bool(value)
         raise ValueError
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip().lower()
+    text = (
+        ""
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else str(value).strip().lower()
+    )
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -90,8 +94,12 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
-def parse_event(row: dict[str, Any], row_number: int, known_creatives: set[str] | None = None,
-                known_segments: set[str] | None = None) -> Event | RowError:
+def parse_event(
+    row: dict[str, Any],
+    row_number: int,
+    known_creatives: set[str] | None = None,
+    known_segments: set[str] | None = None,
+) -> Event | RowError:
     """Validate one log row into an Event, or return the first problem as a RowError."""
     for name in ("creative_id", "segment"):
         if _is_blank(row.get(name)):
@@ -100,7 +108,9 @@ def parse_event(row: dict[str, Any], row_number: int, known_creatives: set[str] 
     if known_creatives is not None and creative_id not in known_creatives:
         return RowError(row_number, "creative_id", f"{creative_id!r} is not a known creative")
     if known_segments is not None and segment not in known_segments:
-        return RowError(row_number, "segment", f"{segment!r} is not one of {', '.join(sorted(known_segments))}")
+        return RowError(
+            row_number, "segment", f"{segment!r} is not one of {', '.join(sorted(known_segments))}"
+        )
     flags = {}
     for name in ("clicked", "converted"):
         try:
@@ -122,12 +132,27 @@ def parse_event(row: dict[str, Any], row_number: int, known_creatives: set[str] 
         except (TypeError, ValueError):
             return RowError(row_number, "position", f"is {row['position']!r}; expected an integer")
     optional = {k: (None if _is_blank(row.get(k)) else str(row[k])) for k in ("timestamp", "user_id")}
-    context = {k[len(CONTEXT_PREFIX):]: str(v) for k, v in row.items() if k.startswith(CONTEXT_PREFIX)
-               and not _is_blank(v)}
-    elements = {k[len(ELEMENT_PREFIX):]: str(v) for k, v in row.items() if k.startswith(ELEMENT_PREFIX)
-                and not _is_blank(v)}
-    return Event(creative_id=creative_id, segment=segment, clicked=flags["clicked"], converted=flags["converted"],
-                 propensity=propensity, position=position, context=context, elements=elements, **optional)
+    context = {
+        k[len(CONTEXT_PREFIX) :]: str(v)
+        for k, v in row.items()
+        if k.startswith(CONTEXT_PREFIX) and not _is_blank(v)
+    }
+    elements = {
+        k[len(ELEMENT_PREFIX) :]: str(v)
+        for k, v in row.items()
+        if k.startswith(ELEMENT_PREFIX) and not _is_blank(v)
+    }
+    return Event(
+        creative_id=creative_id,
+        segment=segment,
+        clicked=flags["clicked"],
+        converted=flags["converted"],
+        propensity=propensity,
+        position=position,
+        context=context,
+        elements=elements,
+        **optional,
+    )
 
 
 def read_table(path: str | Path):
@@ -145,14 +170,19 @@ def read_table(path: str | Path):
     raise InvalidInputError(f"log file {path.name!r} must end in .csv or .parquet")
 
 
-def import_events(path: str | Path, known_creatives: Iterable[str] | None = None,
-                  known_segments: Iterable[str] | None = None) -> ImportReport:
+def import_events(
+    path: str | Path,
+    known_creatives: Iterable[str] | None = None,
+    known_segments: Iterable[str] | None = None,
+) -> ImportReport:
     """Import an impression log (CSV/Parquet); invalid rows are reported, valid rows are kept."""
     frame = read_table(path)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise DataError(f"{Path(path).name}: missing column(s) {', '.join(missing)}; required: "
-                        f"{', '.join(REQUIRED_COLUMNS)}")
+        raise DataError(
+            f"{Path(path).name}: missing column(s) {', '.join(missing)}; required: "
+            f"{', '.join(REQUIRED_COLUMNS)}"
+        )
     creatives = set(known_creatives) if known_creatives is not None else None
     segments = set(known_segments) if known_segments is not None else None
     events, errors = [], []

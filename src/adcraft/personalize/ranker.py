@@ -25,8 +25,14 @@ MAX_TREE_CATEGORIES = 254  # HistGradientBoosting's limit on categories per cate
 class CTRRanker(BaseEstimator, ClassifierMixin):
     """Predicts click probability for (context, creative, product) rows; scikit-learn conventions."""
 
-    def __init__(self, kind: str = "logistic", C: float = 0.3, n_features: int = 2**18,
-                 interactions: bool = True, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        kind: str = "logistic",
+        C: float = 0.3,
+        n_features: int = 2**18,
+        interactions: bool = True,
+        random_state: int = 0,
+    ) -> None:
         self.kind = kind  # "logistic" (hashed one-hot + crosses) or "hgb" (trees on ordinal codes)
         self.C = C  # inverse L2 strength for the logistic model; clicks are rare, so regularise
         self.n_features = n_features  # hash space of the logistic model's features
@@ -47,7 +53,9 @@ class CTRRanker(BaseEstimator, ClassifierMixin):
             self.model_ = None
             return self
         if self.kind == "logistic":
-            self.builder_ = FeatureBuilder(n_features=self.n_features, interactions=self.interactions).fit(frame)
+            self.builder_ = FeatureBuilder(n_features=self.n_features, interactions=self.interactions).fit(
+                frame
+            )
             self.model_ = LogisticRegression(C=self.C, max_iter=500, solver="liblinear")
             self.model_.fit(self.builder_.transform(frame), y)
         else:
@@ -56,8 +64,15 @@ class CTRRanker(BaseEstimator, ClassifierMixin):
             sizes = [len(v) for v in self.categories_.values()] + [0] * (len(mask) - len(self.categories_))
             mask = [m and size <= MAX_TREE_CATEGORIES for m, size in zip(mask, sizes)]
             self.model_ = HistGradientBoostingClassifier(
-                max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0,
-                categorical_features=mask, early_stopping=True, random_state=self.random_state)
+                max_iter=200,
+                learning_rate=0.05,
+                max_leaf_nodes=15,
+                min_samples_leaf=40,
+                l2_regularization=1.0,
+                categorical_features=mask,
+                early_stopping=True,
+                random_state=self.random_state,
+            )
             self.model_.fit(design, y)
         return self
 
@@ -91,14 +106,21 @@ def compare_rankers(X: Any, y: Any, test_size: float = 0.3, seed: int = 0) -> li
     frame = to_frame(X)
     y = np.asarray(y).astype(int)
     if y.sum() < 4 or (1 - y).sum() < 4:
-        raise InvalidInputError(f"need at least 4 clicks and 4 non-clicks to compare rankers, got {y.sum()} clicks")
-    train_X, test_X, train_y, test_y = train_test_split(frame, y, test_size=test_size, random_state=seed,
-                                                        stratify=y)
-    scores = [RankerScore("constant", log_loss(test_y, np.full(len(test_y), train_y.mean()), labels=[0, 1]), 0.5)]
+        raise InvalidInputError(
+            f"need at least 4 clicks and 4 non-clicks to compare rankers, got {y.sum()} clicks"
+        )
+    train_X, test_X, train_y, test_y = train_test_split(
+        frame, y, test_size=test_size, random_state=seed, stratify=y
+    )
+    scores = [
+        RankerScore("constant", log_loss(test_y, np.full(len(test_y), train_y.mean()), labels=[0, 1]), 0.5)
+    ]
     for kind in RANKER_KINDS:
         p = CTRRanker(kind=kind, random_state=seed).fit(train_X, train_y).predict_ctr(test_X)
         p = np.clip(p, 1e-6, 1 - 1e-6)
-        scores.append(RankerScore(kind, float(log_loss(test_y, p, labels=[0, 1])), float(roc_auc_score(test_y, p))))
+        scores.append(
+            RankerScore(kind, float(log_loss(test_y, p, labels=[0, 1])), float(roc_auc_score(test_y, p)))
+        )
     for s in scores:
         logger.info("ranker %s: held-out log loss %.5f, AUC %.3f", s.model, s.log_loss, s.auc)
     return scores

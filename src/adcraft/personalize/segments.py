@@ -89,7 +89,11 @@ def parse_segment(name: str, row: Any) -> Segment:
     if not isinstance(age_band, str) or not _AGE_BAND.match(age_band):
         raise _fail(name, "age_band", f"is {age_band!r}; expected a string like '18-29' or '60+'")
     sensitivity = row["price_sensitivity"]
-    if isinstance(sensitivity, bool) or not isinstance(sensitivity, (int, float)) or not 0 <= sensitivity <= 1:
+    if (
+        isinstance(sensitivity, bool)
+        or not isinstance(sensitivity, (int, float))
+        or not 0 <= sensitivity <= 1
+    ):
         raise _fail(name, "price_sensitivity", f"is {sensitivity!r}; expected a number in [0, 1]")
     palette = row["palette"]
     if isinstance(palette, list):

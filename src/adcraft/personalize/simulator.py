@@ -64,12 +64,16 @@ class Market:
         picks = grid[rng.choice(len(grid), config.n_creatives, replace=False)]
         creatives = [{k: ELEMENT_VALUES[k][i] for k, i in zip(ELEMENT_VALUES, row)} for row in picks]
         S, D, K = len(SEGMENTS), len(DEVICES), config.n_creatives
-        z = np.full((S, D, K), logit(config.base_ctr)) + config.segment_effect * rng.standard_normal((S, 1, 1))
+        z = np.full((S, D, K), logit(config.base_ctr)) + config.segment_effect * rng.standard_normal(
+            (S, 1, 1)
+        )
         for e, name in enumerate(ELEMENT_VALUES):
             effect = config.element_effect * rng.standard_normal((S, len(ELEMENT_VALUES[name])))
             z += effect[:, picks[:, e]][:, None, :]
         template = list(ELEMENT_VALUES).index("template")
-        z += (config.device_effect * rng.standard_normal((D, len(ELEMENT_VALUES["template"]))))[None][:, :, picks[:, template]]
+        z += (config.device_effect * rng.standard_normal((D, len(ELEMENT_VALUES["template"]))))[None][
+            :, :, picks[:, template]
+        ]
         z += config.creative_noise * rng.standard_normal((S, 1, K))
         return cls(creatives, np.clip(expit(z), config.ctr_min, config.ctr_max), config)
 
@@ -95,9 +99,13 @@ class _Policy:
         elif name == "contextual":
             self.selector = ContextualThompsonSelector()
             # the design of every (segment, device) context is fixed, so build it once
-            self.designs = {(s, d): self.selector.design([{"segment": SEGMENTS[s], "device": DEVICES[d]}] * K,
-                                                         market.creatives)
-                            for s in range(len(SEGMENTS)) for d in range(len(DEVICES))}
+            self.designs = {
+                (s, d): self.selector.design(
+                    [{"segment": SEGMENTS[s], "device": DEVICES[d]}] * K, market.creatives
+                )
+                for s in range(len(SEGMENTS))
+                for d in range(len(DEVICES))
+            }
 
     def choose(self, s: int, d: int, rng: np.random.Generator) -> int:
         """The creative index shown to one impression."""
@@ -114,9 +122,15 @@ class _Policy:
         if self.name in ("random", "best_fixed"):
             return
         self.selector.update(
-            Event(creative_id=self.ids[a], segment=SEGMENTS[s], clicked=bool(c), context={"device": DEVICES[d]},
-                  elements=self.market.creatives[a])
-            for s, d, a, c in zip(seg, dev, arms, clicks))
+            Event(
+                creative_id=self.ids[a],
+                segment=SEGMENTS[s],
+                clicked=bool(c),
+                context={"device": DEVICES[d]},
+                elements=self.market.creatives[a],
+            )
+            for s, d, a, c in zip(seg, dev, arms, clicks)
+        )
 
 
 @dataclass
@@ -134,13 +148,20 @@ class RunResult:
         return self.clicks / self.impressions
 
 
-def run_policies(impressions: int = 20000, seed: int = 0, batch_size: int = 200,
-                 config: MarketConfig | None = None, policies: tuple[str, ...] = POLICIES) -> dict[str, RunResult]:
+def run_policies(
+    impressions: int = 20000,
+    seed: int = 0,
+    batch_size: int = 200,
+    config: MarketConfig | None = None,
+    policies: tuple[str, ...] = POLICIES,
+) -> dict[str, RunResult]:
     """Race the policies on one drawn market with the same contexts and click draws (common random numbers)."""
     unknown = [p for p in policies if p not in POLICIES]
     if unknown or impressions < batch_size or batch_size < 1:
-        raise InvalidInputError(f"policies {unknown} must be in {POLICIES}; impressions={impressions} must be "
-                                f">= batch_size={batch_size} >= 1")
+        raise InvalidInputError(
+            f"policies {unknown} must be in {POLICIES}; impressions={impressions} must be "
+            f">= batch_size={batch_size} >= 1"
+        )
     market = Market.draw(config or MarketConfig(), seed)
     rng = np.random.default_rng([seed, 1])
     seg, dev = market.sample_contexts(impressions, rng)
@@ -158,7 +179,9 @@ def run_policies(impressions: int = 20000, seed: int = 0, batch_size: int = 200,
             policy.learn(seg[sl], dev[sl], arms[sl], uniforms[sl] < market.ctr[seg[sl], dev[sl], arms[sl]])
         p = market.ctr[seg, dev, arms]
         results[name] = RunResult(name, int((uniforms < p).sum()), impressions, np.cumsum(best - p))
-        logger.info("seed %d %s: CTR %.4f regret %.1f", seed, name, results[name].ctr, results[name].regret[-1])
+        logger.info(
+            "seed %d %s: CTR %.4f regret %.1f", seed, name, results[name].ctr, results[name].regret[-1]
+        )
     return results
 
 
@@ -182,21 +205,38 @@ def summarise(runs: list[dict[str, RunResult]]) -> list[PolicySummary]:
     summaries = []
     for name in runs[0]:
         ctr = np.array([r[name].ctr for r in runs])
-        lift = float(np.mean([r[name].ctr / r["random"].ctr for r in runs])) if "random" in runs[0] else np.nan
+        lift = (
+            float(np.mean([r[name].ctr / r["random"].ctr for r in runs])) if "random" in runs[0] else np.nan
+        )
         curves = np.stack([r[name].regret for r in runs])
         curve = curves.mean(axis=0)
         T = len(curve)
         first, total = curve[T // 2 - 1], curve[-1]
         t = np.arange(T // 2, T)
         slope = float(np.polyfit(np.log(t + 1), np.log(np.maximum(curve[t], 1e-9)), 1)[0])
-        summaries.append(PolicySummary(name, float(ctr.mean()), float(ctr.std()), lift, float(curves[:, -1].mean()),
-                                       float(curves[:, -1].std()), float((total - first) / max(first, 1e-9)),
-                                       slope, curve))
+        summaries.append(
+            PolicySummary(
+                name,
+                float(ctr.mean()),
+                float(ctr.std()),
+                lift,
+                float(curves[:, -1].mean()),
+                float(curves[:, -1].std()),
+                float((total - first) / max(first, 1e-9)),
+                slope,
+                curve,
+            )
+        )
     return summaries
 
 
-def simulate(impressions: int = 20000, seeds: int = 3, batch_size: int = 200,
-             config: MarketConfig | None = None, progress: Callable[[int], None] | None = None) -> list[PolicySummary]:
+def simulate(
+    impressions: int = 20000,
+    seeds: int = 3,
+    batch_size: int = 200,
+    config: MarketConfig | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[PolicySummary]:
     """Run every policy on `seeds` drawn markets and summarise CTR and regret."""
     runs = []
     for seed in range(seeds):

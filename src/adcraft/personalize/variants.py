@@ -86,24 +86,45 @@ def generate_variants(
     if not 1 <= n <= MAX_VARIANTS:
         raise InvalidInputError(f"n={n} variants must be between 1 and {MAX_VARIANTS}")
     others = [s for s in (segments or load_segments()).values() if s.name != segment.name]
-    palettes = list(dict.fromkeys([_palette_name(segment.palette)] + [_palette_name(s.palette) for s in others]))
+    palettes = list(
+        dict.fromkeys([_palette_name(segment.palette)] + [_palette_name(s.palette) for s in others])
+    )
     templates = list(dict.fromkeys([segment.template_family] + [s.template_family for s in others]))
     modifiers = list(segment.prompt_modifiers) or [""]
     key = product_key(product)
     # Own style first, then the rest of the grid in a seeded order (no duplicates).
-    grid = list(itertools.product(range(len(palettes)), range(len(templates)), range(NUM_HEADLINES),
-                                  range(NUM_CTAS), range(len(modifiers))))
-    rng = np.random.default_rng([seed, int(hashlib.sha1(f"{key}|{segment.name}".encode()).hexdigest()[:8], 16)])
+    grid = list(
+        itertools.product(
+            range(len(palettes)),
+            range(len(templates)),
+            range(NUM_HEADLINES),
+            range(NUM_CTAS),
+            range(len(modifiers)),
+        )
+    )
+    rng = np.random.default_rng(
+        [seed, int(hashlib.sha1(f"{key}|{segment.name}".encode()).hexdigest()[:8], 16)]
+    )
     order = [grid[0]] + [grid[i] for i in 1 + rng.permutation(len(grid) - 1)]
     variants = []
     for p, t, h, c, m in order[:n]:
         choice = (palettes[p], templates[t], h, c, modifiers[m])
         digest = hashlib.sha1(repr((key, segment.name, choice)).encode()).hexdigest()[:12]
-        variants.append(Variant(
-            variant_id=f"v-{digest}", product=key, segment=segment.name,
-            visual_seed=int(rng.integers(0, 2**31 - 1)), palette=palettes[p], template=templates[t],
-            headline_id=h, cta_id=c, tone=segment.tone, emphasis=segment.emphasis, prompt_modifier=modifiers[m],
-        ))
+        variants.append(
+            Variant(
+                variant_id=f"v-{digest}",
+                product=key,
+                segment=segment.name,
+                visual_seed=int(rng.integers(0, 2**31 - 1)),
+                palette=palettes[p],
+                template=templates[t],
+                headline_id=h,
+                cta_id=c,
+                tone=segment.tone,
+                emphasis=segment.emphasis,
+                prompt_modifier=modifiers[m],
+            )
+        )
     logger.debug("generated %d variants for %s / %s", len(variants), key, segment.name)
     return variants
 
@@ -126,8 +147,12 @@ def render_variants(
         rendered[segment.name] = []
         for variant in generate_variants(product, segment, n, seed=seed):
             creatives = generate_creatives(
-                product, placements=placements, audience=segment.name,
-                out_dir=out_dir / segment.name / variant.variant_id, pipeline=pipeline, seed=variant.visual_seed,
+                product,
+                placements=placements,
+                audience=segment.name,
+                out_dir=out_dir / segment.name / variant.variant_id,
+                pipeline=pipeline,
+                seed=variant.visual_seed,
             )
             rendered[segment.name].append((variant, creatives))
     return rendered

@@ -57,8 +57,12 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         yield
         service.close()
 
-    app = FastAPI(title="adcraft", version=__version__, lifespan=lifespan,
-                  description="Personalised e-commerce ad creatives from product text.")
+    app = FastAPI(
+        title="adcraft",
+        version=__version__,
+        lifespan=lifespan,
+        description="Personalised e-commerce ad creatives from product text.",
+    )
     app.state.service = service
 
     @app.exception_handler(AdcraftError)
@@ -79,8 +83,12 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         return response
 
     def require_key(request: Request) -> None:
-        if settings.api_key and not hmac.compare_digest(request.headers.get(API_KEY_HEADER, ""), settings.api_key):
-            raise HTTPException(401, f"missing or wrong {API_KEY_HEADER} header", {"WWW-Authenticate": "ApiKey"})
+        if settings.api_key and not hmac.compare_digest(
+            request.headers.get(API_KEY_HEADER, ""), settings.api_key
+        ):
+            raise HTTPException(
+                401, f"missing or wrong {API_KEY_HEADER} header", {"WWW-Authenticate": "ApiKey"}
+            )
 
     from adcraft.service.routes import creatives, jobs, personalize
 
@@ -90,9 +98,15 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
     @app.get("/healthz", tags=["system"])
     def healthz() -> dict:
         """Liveness and what the process holds."""
-        return {"status": "ok", "version": __version__, "model": settings.model,
-                "model_loaded": service.model.loaded, "running": service.pool.running,
-                "waiting": service.pool.waiting, "database": service.store.engine.dialect.name}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "model": settings.model,
+            "model_loaded": service.model.loaded,
+            "running": service.pool.running,
+            "waiting": service.pool.waiting,
+            "database": service.store.engine.dialect.name,
+        }
 
     @app.get("/metrics", tags=["system"])
     def metrics() -> Response:

@@ -65,13 +65,18 @@ class CreativeService:
         self.pool.shutdown(wait=False)
         self.store.close()
 
-    def generation_settings(self, placements: list[str] | None, audiences: list[str] | None,
-                            seed: int) -> GenerationSettings:
+    def generation_settings(
+        self, placements: list[str] | None, audiences: list[str] | None, seed: int
+    ) -> GenerationSettings:
         """Request options on top of the service defaults."""
-        return GenerationSettings(model=self.settings.model,
-                                  placements=tuple(placements or self.settings.default_placements),
-                                  audiences=tuple(audiences or ()), steps=self.settings.steps,
-                                  guidance=self.settings.guidance, seed=seed)
+        return GenerationSettings(
+            model=self.settings.model,
+            placements=tuple(placements or self.settings.default_placements),
+            audiences=tuple(audiences or ()),
+            steps=self.settings.steps,
+            guidance=self.settings.guidance,
+            seed=seed,
+        )
 
     # generation ---------------------------------------------------------------------------------
     def _product_with_photo(self, product: dict) -> dict:
@@ -80,8 +85,10 @@ class CreativeService:
         if product.get("photo"):
             rel = str(product["photo"])
             if not rel.startswith(f"{UPLOADS_DIR}/"):
-                raise InvalidInputError(f"photo {rel!r} must be an uploaded file ('{UPLOADS_DIR}/...'); "
-                                        "POST it to /v1/uploads first")
+                raise InvalidInputError(
+                    f"photo {rel!r} must be an uploaded file ('{UPLOADS_DIR}/...'); "
+                    "POST it to /v1/uploads first"
+                )
             path = resolve_inside(self.store.data_dir, rel)
             if not path.is_file():
                 raise NotFoundError(f"photo {rel!r} was not uploaded")
@@ -104,8 +111,12 @@ class CreativeService:
             shutil.rmtree(run_dir, ignore_errors=True)
             raise
         self.metrics.generation.labels("ok").observe(time.perf_counter() - start)
-        ids = [self.store.add_creative(product_id, f.placement, f.image, f.manifest, f.qa_status, f.segment,
-                                       f.notes) for f in files]
+        ids = [
+            self.store.add_creative(
+                product_id, f.placement, f.image, f.manifest, f.qa_status, f.segment, f.notes
+            )
+            for f in files
+        ]
         return {"product_id": product_id, "creatives": [self.store.get_creative(i) for i in ids]}
 
     def generate_sync(self, product: dict, settings: GenerationSettings) -> dict:
@@ -116,9 +127,13 @@ class CreativeService:
     def submit_job(self, products: list[dict], settings: GenerationSettings) -> str:
         """Record a job over several products and queue it as one pool task; returns its id."""
         if not 1 <= len(products) <= self.settings.max_products_per_job:
-            raise InvalidInputError(f"a job takes 1 to {self.settings.max_products_per_job} products, "
-                                    f"got {len(products)}; use `adcraft batch` for catalogs")
-        job_id = self.store.create_job({"products": len(products), "settings": settings.to_dict()}, len(products))
+            raise InvalidInputError(
+                f"a job takes 1 to {self.settings.max_products_per_job} products, "
+                f"got {len(products)}; use `adcraft batch` for catalogs"
+            )
+        job_id = self.store.create_job(
+            {"products": len(products), "settings": settings.to_dict()}, len(products)
+        )
         try:
             self.pool.submit(self._run_job, job_id, products, settings)
         except AdcraftError:
@@ -131,8 +146,11 @@ class CreativeService:
         for index, product in enumerate(products):
             try:
                 out = self.generate_now(product, settings)
-                result = {"index": index, "product_id": out["product_id"],
-                          "creative_ids": [c["id"] for c in out["creatives"]]}
+                result = {
+                    "index": index,
+                    "product_id": out["product_id"],
+                    "creative_ids": [c["id"] for c in out["creatives"]],
+                }
             except AdcraftError as exc:
                 result = {"index": index, "error": str(exc)}
             except Exception as exc:  # one product's bug must not kill the job
@@ -147,13 +165,17 @@ class CreativeService:
         from PIL import Image, UnidentifiedImageError
 
         if len(data) > self.settings.max_upload_bytes:
-            raise InvalidInputError(f"photo has {len(data)} bytes; at most {self.settings.max_upload_bytes} allowed")
+            raise InvalidInputError(
+                f"photo has {len(data)} bytes; at most {self.settings.max_upload_bytes} allowed"
+            )
         try:
             with Image.open(io.BytesIO(data)) as img:
                 fmt = img.format
                 img.verify()
         except (UnidentifiedImageError, OSError, SyntaxError):
-            raise InvalidInputError("photo is not a readable image; upload a PNG, JPEG or WebP file") from None
+            raise InvalidInputError(
+                "photo is not a readable image; upload a PNG, JPEG or WebP file"
+            ) from None
         if fmt not in IMAGE_SUFFIXES:
             raise InvalidInputError(f"photo format {fmt!r} must be one of {sorted(IMAGE_SUFFIXES)}")
         name = hashlib.sha256(data).hexdigest()[:32] + IMAGE_SUFFIXES[fmt]
@@ -177,22 +199,39 @@ class CreativeService:
         return buf.getvalue()
 
     # personalisation ------------------------------------------------------------------------------
-    def choose(self, product_id: str, segment: str, placement: str | None = None, seed: int | None = None) -> dict:
+    def choose(
+        self, product_id: str, segment: str, placement: str | None = None, seed: int | None = None
+    ) -> dict:
         """Thompson-sample one of a product's creatives for a segment from its logged impressions and clicks."""
         import numpy as np
 
         from adcraft.personalize.bandits import ThompsonSelector
 
         self.store.get_product(product_id)
-        candidates = [c for c in self.store.list_creatives(product_id=product_id, limit=500)
-                      if placement is None or c["placement"] == placement or c["notes"].get("size") == placement]
+        candidates = [
+            c
+            for c in self.store.list_creatives(product_id=product_id, limit=500)
+            if placement is None or c["placement"] == placement or c["notes"].get("size") == placement
+        ]
         if not candidates:
             where = f" for placement {placement!r}" if placement else ""
             raise NotFoundError(f"product {product_id!r} has no creatives{where}")
         ids = [c["id"] for c in candidates]
         counts = self.store.event_counts(ids, segment=segment)
-        selector = ThompsonSelector.from_dict({"prior_alpha": 1.0, "prior_beta": 1.0, "counts": {
-            segment: {cid: [n["impression"], min(n["click"], n["impression"])] for cid, n in counts.items()}}})
+        selector = ThompsonSelector.from_dict(
+            {
+                "prior_alpha": 1.0,
+                "prior_beta": 1.0,
+                "counts": {
+                    segment: {
+                        cid: [n["impression"], min(n["click"], n["impression"])] for cid, n in counts.items()
+                    }
+                },
+            }
+        )
         chosen = selector.select(segment, ids, np.random.default_rng(seed))
-        return {"creative": next(c for c in candidates if c["id"] == chosen), "segment": segment,
-                "candidates": len(ids)}
+        return {
+            "creative": next(c for c in candidates if c["id"] == chosen),
+            "segment": segment,
+            "candidates": len(ids),
+        }

@@ -18,16 +18,28 @@ class ServiceMetrics:
 
     def __post_init__(self) -> None:
         r = self.registry
-        self.requests = Counter("adcraft_http_requests_total", "HTTP requests", ["method", "route", "status"],
-                                registry=r)
-        self.latency = Histogram("adcraft_http_request_seconds", "HTTP request latency", ["method", "route"],
-                                 buckets=LATENCY_BUCKETS, registry=r)
+        self.requests = Counter(
+            "adcraft_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "adcraft_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self.queue_depth = Gauge("adcraft_queue_depth", "generation tasks waiting for a worker", registry=r)
         self.running = Gauge("adcraft_generations_running", "generation tasks running now", registry=r)
-        self.rejected = Counter("adcraft_rejected_total", "requests refused because the queue was full",
-                                registry=r)
-        self.generation = Histogram("adcraft_generation_seconds", "seconds to generate one product's creatives",
-                                    ["outcome"], buckets=GENERATION_BUCKETS, registry=r)
+        self.rejected = Counter(
+            "adcraft_rejected_total", "requests refused because the queue was full", registry=r
+        )
+        self.generation = Histogram(
+            "adcraft_generation_seconds",
+            "seconds to generate one product's creatives",
+            ["outcome"],
+            buckets=GENERATION_BUCKETS,
+            registry=r,
+        )
 
     def pool_changed(self, running: int, waiting: int) -> None:
         """Pool callback: update the running and queue-depth gauges."""

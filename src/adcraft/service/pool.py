@@ -16,7 +16,9 @@ logger = logging.getLogger(__name__)
 class GenerationPool:
     """Runs at most `workers` tasks at once with at most `queue_size` waiting; more raise CapacityError."""
 
-    def __init__(self, workers: int, queue_size: int, on_change: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self, workers: int, queue_size: int, on_change: Callable[[int, int], None] | None = None
+    ) -> None:
         self.workers = workers
         self.queue_size = queue_size
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="adcraft-gen")
@@ -39,7 +41,9 @@ class GenerationPool:
         """Queue fn(*args, **kwargs); raises CapacityError when workers + queue are all taken."""
         with self._lock:
             if self._outstanding >= self.workers + self.queue_size:
-                raise CapacityError(f"generation queue is full ({self.workers} running, {self.queue_size} waiting)")
+                raise CapacityError(
+                    f"generation queue is full ({self.workers} running, {self.queue_size} waiting)"
+                )
             self._outstanding += 1
             self._notify()
         try:

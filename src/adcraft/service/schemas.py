@@ -12,8 +12,11 @@ MAX_SEED = 2**31 - 1
 class GenerateRequest(BaseModel):
     """Creatives for one product, generated while the request waits."""
 
-    product: dict[str, Any] = Field(..., description="product fields: title, description, price, currency, "
-                                    "brand, selling_points, photo ('uploads/...' from POST /v1/uploads), ...")
+    product: dict[str, Any] = Field(
+        ...,
+        description="product fields: title, description, price, currency, "
+        "brand, selling_points, photo ('uploads/...' from POST /v1/uploads), ...",
+    )
     placements: list[str] | None = Field(None, description="placement names or WxH; default: the service's")
     audiences: list[str] | None = Field(None, description="segment names; default: one generic set")
     seed: int = Field(0, ge=0, le=MAX_SEED)
@@ -82,7 +85,9 @@ class ChooseRequest(BaseModel):
     product_id: str
     segment: str = Field("all", min_length=1, max_length=64, description="the user's audience segment")
     placement: str | None = None
-    context: dict[str, str] = Field(default_factory=dict, description="user/request features, logged with events")
+    context: dict[str, str] = Field(
+        default_factory=dict, description="user/request features, logged with events"
+    )
     seed: int | None = Field(None, ge=0, le=MAX_SEED, description="fix the random draw (tests, replays)")
 
 

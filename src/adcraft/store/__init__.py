@@ -3,5 +3,11 @@
 from adcraft.store.files import resolve_inside, save_image_atomic, write_bytes_atomic, write_json_atomic
 from adcraft.store.repository import Store, default_url
 
-__all__ = ["Store", "default_url", "resolve_inside", "save_image_atomic", "write_bytes_atomic",
-           "write_json_atomic"]
+__all__ = [
+    "Store",
+    "default_url",
+    "resolve_inside",
+    "save_image_atomic",
+    "write_bytes_atomic",
+    "write_json_atomic",
+]

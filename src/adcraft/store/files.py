@@ -32,7 +32,9 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
 
 def write_json_atomic(path: str | Path, obj: object) -> Path:
     """Write obj as pretty UTF-8 JSON, atomically."""
-    return write_bytes_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+    return write_bytes_atomic(
+        path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+    )
 
 
 def save_image_atomic(image: Image.Image, path: str | Path) -> Path:

@@ -37,7 +37,9 @@ class ProductRow(Base):
     price: Mapped[float | None] = mapped_column(Float, nullable=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    creatives: Mapped[list[CreativeRow]] = relationship(back_populates="product", cascade="all, delete-orphan")
+    creatives: Mapped[list[CreativeRow]] = relationship(
+        back_populates="product", cascade="all, delete-orphan"
+    )
 
 
 class CreativeRow(Base):

@@ -76,7 +76,9 @@ class Store:
             raise InvalidInputError("product needs a non-empty 'title'")
         price = product.get("price")
         with self.session() as s, s.begin():
-            row = ProductRow(title=title, price=float(price) if price is not None else None, data=dict(product))
+            row = ProductRow(
+                title=title, price=float(price) if price is not None else None, data=dict(product)
+            )
             s.add(row)
             s.flush()
             return row.id
@@ -87,12 +89,25 @@ class Store:
             row = s.get(ProductRow, product_id)
             if row is None:
                 raise NotFoundError(f"product {product_id!r} does not exist")
-            return {"id": row.id, "title": row.title, "price": row.price, "data": row.data,
-                    "created": row.created.isoformat()}
+            return {
+                "id": row.id,
+                "title": row.title,
+                "price": row.price,
+                "data": row.data,
+                "created": row.created.isoformat(),
+            }
 
     # creatives --------------------------------------------------------------------------------
-    def add_creative(self, product_id: str, placement: str, image_path: str | Path, manifest_path: str | Path,
-                     qa_status: str = "unchecked", segment: str | None = None, notes: dict | None = None) -> str:
+    def add_creative(
+        self,
+        product_id: str,
+        placement: str,
+        image_path: str | Path,
+        manifest_path: str | Path,
+        qa_status: str = "unchecked",
+        segment: str | None = None,
+        notes: dict | None = None,
+    ) -> str:
         """Record a creative whose files already exist under data_dir; returns its id."""
         if qa_status not in QA_STATES:
             raise InvalidInputError(f"qa_status {qa_status!r} must be one of {QA_STATES}")
@@ -101,8 +116,15 @@ class Store:
         with self.session() as s, s.begin():
             if s.get(ProductRow, product_id) is None:
                 raise NotFoundError(f"product {product_id!r} does not exist")
-            row = CreativeRow(product_id=product_id, placement=placement, image_path=image_rel,
-                              manifest_path=manifest_rel, qa_status=qa_status, segment=segment, notes=notes or {})
+            row = CreativeRow(
+                product_id=product_id,
+                placement=placement,
+                image_path=image_rel,
+                manifest_path=manifest_rel,
+                qa_status=qa_status,
+                segment=segment,
+                notes=notes or {},
+            )
             s.add(row)
             s.flush()
             return row.id
@@ -125,8 +147,9 @@ class Store:
             raise NotFoundError(f"the {which} file of creative {creative_id!r} is missing")
         return path
 
-    def list_creatives(self, product_id: str | None = None, segment: str | None = None,
-                       limit: int = 50, offset: int = 0) -> list[dict]:
+    def list_creatives(
+        self, product_id: str | None = None, segment: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict]:
         """Creatives, newest first, optionally for one product or segment."""
         if not 1 <= limit <= MAX_LIST:
             raise InvalidInputError(f"limit {limit} must be between 1 and {MAX_LIST}")
@@ -156,8 +179,11 @@ class Store:
 
     def _shared(self, rel: str) -> bool:
         with self.session() as s:
-            n = s.scalar(select(func.count()).select_from(CreativeRow).where(
-                (CreativeRow.image_path == rel) | (CreativeRow.manifest_path == rel)))
+            n = s.scalar(
+                select(func.count())
+                .select_from(CreativeRow)
+                .where((CreativeRow.image_path == rel) | (CreativeRow.manifest_path == rel))
+            )
             return bool(n)
 
     # jobs -------------------------------------------------------------------------------------
@@ -193,9 +219,16 @@ class Store:
             row = s.get(JobRow, job_id)
             if row is None:
                 raise NotFoundError(f"job {job_id!r} does not exist")
-            return {"id": row.id, "status": row.status, "total": row.total, "done": row.done,
-                    "failed": row.failed, "results": list(row.results), "created": row.created.isoformat(),
-                    "updated": row.updated.isoformat()}
+            return {
+                "id": row.id,
+                "status": row.status,
+                "total": row.total,
+                "done": row.done,
+                "failed": row.failed,
+                "results": list(row.results),
+                "created": row.created.isoformat(),
+                "updated": row.updated.isoformat(),
+            }
 
     # events -----------------------------------------------------------------------------------
     def record_events(self, events: Iterable[dict]) -> int:
@@ -204,8 +237,15 @@ class Store:
         for i, e in enumerate(events):
             if e.get("kind") not in EVENT_KINDS:
                 raise InvalidInputError(f"event {i} kind {e.get('kind')!r} must be one of {EVENT_KINDS}")
-            rows.append(EventRow(creative_id=e["creative_id"], kind=e["kind"], segment=e.get("segment"),
-                                 user_id=e.get("user_id"), context=e.get("context") or {}))
+            rows.append(
+                EventRow(
+                    creative_id=e["creative_id"],
+                    kind=e["kind"],
+                    segment=e.get("segment"),
+                    user_id=e.get("user_id"),
+                    context=e.get("context") or {},
+                )
+            )
         with self.session() as s, s.begin():
             ids = {r.creative_id for r in rows}
             found = set(s.scalars(select(CreativeRow.id).where(CreativeRow.id.in_(ids))))
@@ -215,12 +255,17 @@ class Store:
             s.add_all(rows)
         return len(rows)
 
-    def event_counts(self, creative_ids: Iterable[str], segment: str | None = None) -> dict[str, dict[str, int]]:
+    def event_counts(
+        self, creative_ids: Iterable[str], segment: str | None = None
+    ) -> dict[str, dict[str, int]]:
         """Per creative: how many impressions, clicks and conversions (optionally within one segment)."""
         ids = list(creative_ids)
         counts = {cid: {k: 0 for k in EVENT_KINDS} for cid in ids}
-        query = (select(EventRow.creative_id, EventRow.kind, func.count())
-                 .where(EventRow.creative_id.in_(ids)).group_by(EventRow.creative_id, EventRow.kind))
+        query = (
+            select(EventRow.creative_id, EventRow.kind, func.count())
+            .where(EventRow.creative_id.in_(ids))
+            .group_by(EventRow.creative_id, EventRow.kind)
+        )
         if segment is not None:
             query = query.where(EventRow.segment == segment)
         with self.session() as s:
@@ -230,6 +275,14 @@ class Store:
 
 
 def _creative_dict(row: CreativeRow) -> dict:
-    return {"id": row.id, "product_id": row.product_id, "placement": row.placement,
-            "image_path": row.image_path, "manifest_path": row.manifest_path, "qa_status": row.qa_status,
-            "segment": row.segment, "notes": row.notes or {}, "created": row.created.isoformat()}
+    return {
+        "id": row.id,
+        "product_id": row.product_id,
+        "placement": row.placement,
+        "image_path": row.image_path,
+        "manifest_path": row.manifest_path,
+        "qa_status": row.qa_status,
+        "segment": row.segment,
+        "notes": row.notes or {},
+        "created": row.created.isoformat(),
+    }

@@ -57,8 +57,11 @@ class CachedEncoder:
         keys = sorted(self._memory)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        save_file({"vectors": np.stack([self._memory[k] for k in keys])}, str(tmp),
-                  metadata={"keys": json.dumps(keys), "encoder": self.name, "version": self.version})
+        save_file(
+            {"vectors": np.stack([self._memory[k] for k in keys])},
+            str(tmp),
+            metadata={"keys": json.dumps(keys), "encoder": self.name, "version": self.version},
+        )
         os.replace(tmp, self.path)
 
     def _load(self) -> None:
@@ -94,8 +97,10 @@ class CacheOnlyEncoder:
             keys = json.loads(meta["keys"])
             self.name, self.version = meta["encoder"], meta["version"]
         except (OSError, SafetensorError, KeyError, json.JSONDecodeError) as exc:
-            raise InvalidInputError(f"{self.path} is not an embedding cache ({exc.__class__.__name__}: {exc}); "
-                                    "give the .embeddings.safetensors file a training run wrote") from exc
+            raise InvalidInputError(
+                f"{self.path} is not an embedding cache ({exc.__class__.__name__}: {exc}); "
+                "give the .embeddings.safetensors file a training run wrote"
+            ) from exc
         self.dim = int(vectors.shape[1])
         self._vectors = dict(zip(keys, vectors))
 
@@ -105,8 +110,10 @@ class CacheOnlyEncoder:
         keys = [cache_key(self, t) for t in texts]
         missing = [t for k, t in zip(keys, texts) if k not in self._vectors]
         if missing:
-            raise InvalidInputError(f"{len(missing)} texts are not in the embedding cache {self.path} "
-                                    f"(first: {missing[0]!r}); embed them with the real encoder first")
+            raise InvalidInputError(
+                f"{len(missing)} texts are not in the embedding cache {self.path} "
+                f"(first: {missing[0]!r}); embed them with the real encoder first"
+            )
         if not keys:
             return np.zeros((0, self.dim), np.float32)
         return np.stack([self._vectors[k] for k in keys]).astype(np.float32)

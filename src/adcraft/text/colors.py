@@ -15,46 +15,276 @@ from adcraft.errors import InvalidInputError
 # "gold" and "graphite" are left out: in titles they are mostly the material (sterling silver, 14k gold,
 # a graphite racket)
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "red": ("红色", "red", ("大红", "酒红", "樱桃红", "番茄红", "玫瑰红", "红", "burgundy", "wine red", "crimson",
-                            "scarlet", "cherry red", "tomato red")),
+    "red": (
+        "红色",
+        "red",
+        (
+            "大红",
+            "酒红",
+            "樱桃红",
+            "番茄红",
+            "玫瑰红",
+            "红",
+            "burgundy",
+            "wine red",
+            "crimson",
+            "scarlet",
+            "cherry red",
+            "tomato red",
+        ),
+    ),
     "orange": ("橙色", "orange", ("橘色", "橘黄", "橙", "orange-coloured", "orange colored")),
     "yellow": ("黄色", "yellow", ("明黄", "柠檬黄", "黄", "mustard", "lemon yellow")),
-    "green": ("绿色", "green", ("墨绿", "军绿", "草绿", "橄榄绿", "薄荷绿", "牛油果绿", "雅川青", "绿", "olive", "mint",
-                                "avocado green")),
-    "blue": ("蓝色", "blue", ("天蓝", "藏青", "藏蓝", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "navy", "sky blue", "teal", "cyan")),
-    "purple": ("紫色", "purple", ("香芋紫", "茄紫", "紫", "violet", "lilac", "lavender", "plum", "eggplant purple")),
-    "pink": ("粉色", "pink", ("粉红", "樱花粉", "玫红", "桃粉", "粉", "豆沙色", "rose pink", "magenta",
-                              "peach pink", "salmon pink")),
-    "brown": ("棕色", "brown", ("咖啡色", "巧克力色", "焦糖色", "奶茶色", "驼色", "卡其", "褐色", "棕", "咖色",
-                                "khaki", "tan", "camel", "caramel", "chocolate brown", "coffee brown")),
+    "green": (
+        "绿色",
+        "green",
+        (
+            "墨绿",
+            "军绿",
+            "草绿",
+            "橄榄绿",
+            "薄荷绿",
+            "牛油果绿",
+            "雅川青",
+            "绿",
+            "olive",
+            "mint",
+            "avocado green",
+        ),
+    ),
+    "blue": (
+        "蓝色",
+        "blue",
+        ("天蓝", "藏青", "藏蓝", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "navy", "sky blue", "teal", "cyan"),
+    ),
+    "purple": (
+        "紫色",
+        "purple",
+        ("香芋紫", "茄紫", "紫", "violet", "lilac", "lavender", "plum", "eggplant purple"),
+    ),
+    "pink": (
+        "粉色",
+        "pink",
+        (
+            "粉红",
+            "樱花粉",
+            "玫红",
+            "桃粉",
+            "粉",
+            "豆沙色",
+            "rose pink",
+            "magenta",
+            "peach pink",
+            "salmon pink",
+        ),
+    ),
+    "brown": (
+        "棕色",
+        "brown",
+        (
+            "咖啡色",
+            "巧克力色",
+            "焦糖色",
+            "奶茶色",
+            "驼色",
+            "卡其",
+            "褐色",
+            "棕",
+            "咖色",
+            "khaki",
+            "tan",
+            "camel",
+            "caramel",
+            "chocolate brown",
+            "coffee brown",
+        ),
+    ),
     "black": ("黑色", "black", ("纯黑", "黑", "午夜色", "jet black")),
     "white": ("白色", "white", ("米白", "纯白", "奶白", "白", "星光色", "ivory", "off-white", "cream")),
     "grey": ("灰色", "grey", ("浅灰", "深灰", "深空灰", "灰", "银色", "石墨色", "gray", "charcoal")),
 }
 # colour names that are none of the families (gold, beige): read as colour names, so grounding never takes
 # them for the product (香槟金 is no champagne), but they give no family: no colour beats a wrong one
-SHADES_WITHOUT_FAMILY = ("金色", "香槟金", "香槟色", "玫瑰金", "杏色", "米色", "燕麦色", "champagne gold", "rose gold")
-CHROMATIC_HUES = {"red": 0.0, "orange": 28.0, "yellow": 52.0, "green": 125.0, "blue": 215.0,
-                  "purple": 275.0, "pink": 325.0}  # target hue (degrees) of each chromatic family
+SHADES_WITHOUT_FAMILY = (
+    "金色",
+    "香槟金",
+    "香槟色",
+    "玫瑰金",
+    "杏色",
+    "米色",
+    "燕麦色",
+    "champagne gold",
+    "rose gold",
+)
+CHROMATIC_HUES = {
+    "red": 0.0,
+    "orange": 28.0,
+    "yellow": 52.0,
+    "green": 125.0,
+    "blue": 215.0,
+    "purple": 275.0,
+    "pink": 325.0,
+}  # target hue (degrees) of each chromatic family
 # single-character zh colour words count only after 色, as a title's first character, or after a
 # colour-name prefix (西瓜红, 象牙白, 深蓝), not inside words like 红酒/白菜/口红/美白
 SINGLE_ZH_COLORS = {"红", "橙", "黄", "绿", "蓝", "紫", "粉", "棕", "黑", "白", "灰"}
 # shades and objects that make a colour name with a bare colour character (written from shop listings)
 ZH_COLOR_PREFIXES = (
-    "深", "浅", "淡", "暗", "纯", "嫩", "米", "墨", "雪", "砖", "炭", "碳", "钛", "铁锈", "西瓜", "芒果", "抹茶",
-    "象牙", "珍珠", "石榴", "柿子", "香蕉", "草莓", "青柠", "柠檬", "乌木", "奶油", "水泥", "樱桃", "番茄", "牛油果", "薄荷", "橄榄", "玫瑰", "葡萄", "焦糖",
-    "咖啡", "巧克力", "奶茶", "蜂蜜", "香槟", "燕麦", "宝石", "孔雀", "天空", "海军", "雾霾", "豆沙", "樱花",
-    "薰衣草", "珊瑚", "琥珀", "月光", "牛仔", "苹果", "橘子", "丁香", "香芋", "芋泥", "藕", "黑曜石",
-    "太空", "星空", "极光", "翡翠", "松石", "蓝莓", "桑葚", "荔枝", "蜜桃", "荧光", "克莱因", "勃艮第", "普鲁士",
-    "午夜", "深海", "海洋", "森林", "松柏", "苔藓", "芥末", "蛋黄", "云朵", "烟雾", "曜石", "水晶", "枫叶",
-    "哑光", "磨砂", "冰川", "远峰", "暮山", "极夜", "幻夜", "龙晶", "晴空", "霞光", "钛空",  # phone and gadget finishes
+    "深",
+    "浅",
+    "淡",
+    "暗",
+    "纯",
+    "嫩",
+    "米",
+    "墨",
+    "雪",
+    "砖",
+    "炭",
+    "碳",
+    "钛",
+    "铁锈",
+    "西瓜",
+    "芒果",
+    "抹茶",
+    "象牙",
+    "珍珠",
+    "石榴",
+    "柿子",
+    "香蕉",
+    "草莓",
+    "青柠",
+    "柠檬",
+    "乌木",
+    "奶油",
+    "水泥",
+    "樱桃",
+    "番茄",
+    "牛油果",
+    "薄荷",
+    "橄榄",
+    "玫瑰",
+    "葡萄",
+    "焦糖",
+    "咖啡",
+    "巧克力",
+    "奶茶",
+    "蜂蜜",
+    "香槟",
+    "燕麦",
+    "宝石",
+    "孔雀",
+    "天空",
+    "海军",
+    "雾霾",
+    "豆沙",
+    "樱花",
+    "薰衣草",
+    "珊瑚",
+    "琥珀",
+    "月光",
+    "牛仔",
+    "苹果",
+    "橘子",
+    "丁香",
+    "香芋",
+    "芋泥",
+    "藕",
+    "黑曜石",
+    "太空",
+    "星空",
+    "极光",
+    "翡翠",
+    "松石",
+    "蓝莓",
+    "桑葚",
+    "荔枝",
+    "蜜桃",
+    "荧光",
+    "克莱因",
+    "勃艮第",
+    "普鲁士",
+    "午夜",
+    "深海",
+    "海洋",
+    "森林",
+    "松柏",
+    "苔藓",
+    "芥末",
+    "蛋黄",
+    "云朵",
+    "烟雾",
+    "曜石",
+    "水晶",
+    "枫叶",
+    "哑光",
+    "磨砂",
+    "冰川",
+    "远峰",
+    "暮山",
+    "极夜",
+    "幻夜",
+    "龙晶",
+    "晴空",
+    "霞光",
+    "钛空",  # phone and gadget finishes
 )
 # words that start with a colour character but name no colour (柠檬红茶 is lemon black tea, not red)
 ZH_NOT_COLORS = (
-    "红酒", "白酒", "黄酒", "白菜", "黑米", "红薯", "黄瓜", "绿茶", "红茶", "白茶", "黑茶", "红包", "黑板", "白板",
-    "红木", "黄金", "白金", "白银", "白领", "红枣", "红糖", "白糖", "黑糖", "绿豆", "红豆", "黑豆", "黄豆", "黄油",
-    "红牛", "白兰地", "紫菜", "黑芝麻", "白芝麻", "红烧", "黑胡椒", "白胡椒", "黄桃", "红心", "黑巧", "白巧", "红参",
-    "黑科技", "红外", "蓝牙", "蓝光", "白噪音", "黑胶", "红米", "橙子", "橙汁", "黄花", "白醋", "黑醋", "红油",
+    "红酒",
+    "白酒",
+    "黄酒",
+    "白菜",
+    "黑米",
+    "红薯",
+    "黄瓜",
+    "绿茶",
+    "红茶",
+    "白茶",
+    "黑茶",
+    "红包",
+    "黑板",
+    "白板",
+    "红木",
+    "黄金",
+    "白金",
+    "白银",
+    "白领",
+    "红枣",
+    "红糖",
+    "白糖",
+    "黑糖",
+    "绿豆",
+    "红豆",
+    "黑豆",
+    "黄豆",
+    "黄油",
+    "红牛",
+    "白兰地",
+    "紫菜",
+    "黑芝麻",
+    "白芝麻",
+    "红烧",
+    "黑胡椒",
+    "白胡椒",
+    "黄桃",
+    "红心",
+    "黑巧",
+    "白巧",
+    "红参",
+    "黑科技",
+    "红外",
+    "蓝牙",
+    "蓝光",
+    "白噪音",
+    "黑胶",
+    "红米",
+    "橙子",
+    "橙汁",
+    "黄花",
+    "白醋",
+    "黑醋",
+    "红油",
 )
 _EN_FOOD_AFTER_ORANGE = ("juice", "fruit", "slice", "peel")
 
@@ -93,19 +323,29 @@ def color_spans(text: str) -> list[tuple[int, int, str | None]]:
         for match in re.finditer(re.escape(word.lower()), lowered):
             start, end = match.span()
             if word.isascii():
-                if (start > 0 and lowered[start - 1].isalpha()) or (end < len(lowered) and lowered[end].isalpha()):
+                if (start > 0 and lowered[start - 1].isalpha()) or (
+                    end < len(lowered) and lowered[end].isalpha()
+                ):
                     continue
-                if word == "orange" and (lowered.strip() == "orange" or
-                                         lowered[end:].strip().startswith(_EN_FOOD_AFTER_ORANGE)):
+                if word == "orange" and (
+                    lowered.strip() == "orange" or lowered[end:].strip().startswith(_EN_FOOD_AFTER_ORANGE)
+                ):
                     continue
             elif word in SINGLE_ZH_COLORS:
-                if text[end:end + 1] != "色" and text.startswith(ZH_NOT_COLORS, start):
+                if text[end : end + 1] != "色" and text.startswith(ZH_NOT_COLORS, start):
                     continue
-                prefix = "" if word == "粉" else max(  # 粉 after a food is a powder: 抹茶粉, 奶茶粉
-                    (p for p in ZH_COLOR_PREFIXES if text[max(0, start - len(p)):start] == p), key=len, default="")
+                prefix = (
+                    ""
+                    if word == "粉"
+                    else max(  # 粉 after a food is a powder: 抹茶粉, 奶茶粉
+                        (p for p in ZH_COLOR_PREFIXES if text[max(0, start - len(p)) : start] == p),
+                        key=len,
+                        default="",
+                    )
+                )
                 if prefix:
                     start -= len(prefix)  # the span covers the whole name: 西瓜红, not 红
-                elif not (text[end:end + 1] == "色" or (start == 0 and len(text) > 2)):
+                elif not (text[end : end + 1] == "色" or (start == 0 and len(text) > 2)):
                     continue
             found.append((start, end, family))
     spans: list[tuple[int, int, str | None]] = []
@@ -138,7 +378,10 @@ def hsv_to_rgb(hsv: np.ndarray) -> np.ndarray:
     x = c * (1 - np.abs(h % 2 - 1))
     zero = np.zeros_like(h)
     sector = np.floor(h).astype(int) % 6
-    choices = [np.stack(t, -1) for t in [(c, x, zero), (x, c, zero), (zero, c, x), (zero, x, c), (x, zero, c), (c, zero, x)]]
+    choices = [
+        np.stack(t, -1)
+        for t in [(c, x, zero), (x, c, zero), (zero, c, x), (zero, x, c), (x, zero, c), (c, zero, x)]
+    ]
     rgb = np.select([sector[..., None] == i for i in range(6)], choices)
     return rgb + (v - c)[..., None]
 

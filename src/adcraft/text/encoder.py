@@ -40,7 +40,9 @@ def check_texts(texts: Sequence[str]) -> list[str]:
         if not isinstance(text, str) or not text.strip():
             raise InvalidInputError(f"text {i} is empty; give a product title or description")
         if len(text) > MAX_TEXT_CHARS:
-            raise InvalidInputError(f"text {i} has {len(text)} characters; at most {MAX_TEXT_CHARS} are allowed")
+            raise InvalidInputError(
+                f"text {i} has {len(text)} characters; at most {MAX_TEXT_CHARS} are allowed"
+            )
         cleaned.append(text.strip())
     return cleaned
 
@@ -93,8 +95,9 @@ class TransformersEncoder:
         """Mean-pool the last hidden state over real tokens, then L2-normalise."""
         texts = check_texts(texts)
         torch = self._torch
-        batch = self._tokenizer(texts, padding=True, truncation=True, max_length=self._max_length,
-                                return_tensors="pt")
+        batch = self._tokenizer(
+            texts, padding=True, truncation=True, max_length=self._max_length, return_tensors="pt"
+        )
         with torch.no_grad():
             hidden = self._model(**batch).last_hidden_state  # (N, T, D)
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (N, T, 1)
@@ -123,8 +126,10 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> TextEncoder:
     if spec.startswith(CACHE_PREFIX):
         from adcraft.text.cache import CacheOnlyEncoder
 
-        return CacheOnlyEncoder(spec[len(CACHE_PREFIX):])
+        return CacheOnlyEncoder(spec[len(CACHE_PREFIX) :])
     if Path(spec).is_dir():
         return TransformersEncoder(spec)
-    raise InvalidInputError(f"encoder {spec!r} must be {DEFAULT_ENCODER!r}, a local model directory or "
-                            f"{CACHE_PREFIX}PATH to an embedding cache file")
+    raise InvalidInputError(
+        f"encoder {spec!r} must be {DEFAULT_ENCODER!r}, a local model directory or "
+        f"{CACHE_PREFIX}PATH to an embedding cache file"
+    )

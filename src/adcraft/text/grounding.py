@@ -70,8 +70,10 @@ def load_shop_terms() -> dict[str, dict[str, list[str]]]:
     import yaml
 
     text = resources.files("adcraft.text").joinpath("lexicons", "shop_terms.yaml").read_text("utf-8")
-    return {str(concept): {lang: list(terms or []) for lang, terms in langs.items()}
-            for concept, langs in yaml.safe_load(text).items()}
+    return {
+        str(concept): {lang: list(terms or []) for lang, terms in langs.items()}
+        for concept, langs in yaml.safe_load(text).items()
+    }
 
 
 @lru_cache(maxsize=1)
@@ -116,8 +118,10 @@ class Vocabulary:
         """Write vocabulary.json into a model folder (atomically: a reader never sees half a file)."""
         path = Path(directory) / VOCABULARY_FILE
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps({"concepts": [asdict(e) for e in self.entries]}, ensure_ascii=False, indent=1),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"concepts": [asdict(e) for e in self.entries]}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
         os.replace(tmp, path)
         return path
 

@@ -16,9 +16,22 @@ from adcraft.errors import ConfigError
 from adcraft.training.data import BALANCE_MODES
 
 SAMPLE_PROMPTS = [  # fixed prompts of the sample grids, both languages
-    "红色连衣裙", "red dress", "蓝色运动鞋", "blue running shoes", "笔记本电脑", "laptop computer",
-    "一杯咖啡", "a cup of coffee", "黄色手提包", "yellow handbag", "口红", "lipstick",
-    "绿色T恤", "green t-shirt", "西瓜", "watermelon",
+    "红色连衣裙",
+    "red dress",
+    "蓝色运动鞋",
+    "blue running shoes",
+    "笔记本电脑",
+    "laptop computer",
+    "一杯咖啡",
+    "a cup of coffee",
+    "黄色手提包",
+    "yellow handbag",
+    "口红",
+    "lipstick",
+    "绿色T恤",
+    "green t-shirt",
+    "西瓜",
+    "watermelon",
 ]
 
 
@@ -48,7 +61,9 @@ class TrainConfig:
     ema_decay: float = 0.999  # EMA of weights, warmed up as min(decay, (1+s)/(10+s))
     cond_drop_prob: float = 0.1  # fraction of steps trained unconditionally, for CFG
     min_snr_gamma: float = 0.0  # Min-SNR-γ loss weighting (5 is the paper's choice); 0 = plain MSE
-    noisy_t_frac: float = 0.0  # share of images trained at t ≥ noisy_t_from × T, where the condition decides; 0 = off
+    noisy_t_frac: float = (
+        0.0  # share of images trained at t ≥ noisy_t_from × T, where the condition decides; 0 = off
+    )
     noisy_t_from: float = 0.7  # where that noisiest part of the schedule starts, as a fraction of T
     hflip: bool = True  # random horizontal flips (products read the same mirrored)
     balance: str = "image"  # "image": each image equally often; "concept": each concept equally often
@@ -57,7 +72,9 @@ class TrainConfig:
     ckpt_every: int = 250  # steps between checkpoints
     sample_steps: int = 20  # sampler steps for the grids
     seed: int = 0  # seeds data order, noise and dropout
-    bf16: bool = False  # bf16 autocast: slower than fp32 on one 2-core host, faster on another (docs/benchmarks.md)
+    bf16: bool = (
+        False  # bf16 autocast: slower than fp32 on one 2-core host, faster on another (docs/benchmarks.md)
+    )
     channels_last: bool = False  # measured no faster on this CPU (bench/core.py)
     threads: int = 0  # torch threads; 0 = torch's default
     device: str = "cpu"  # one of DEVICES; the dataset, model and optimizer all live there
@@ -168,7 +185,9 @@ def load_train_config(path: str | Path | None = None, overrides: list[str] | Non
         try:
             updates = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {path} is not valid YAML/JSON ({exc.__class__.__name__})") from exc
+            raise ConfigError(
+                f"config file {path} is not valid YAML/JSON ({exc.__class__.__name__})"
+            ) from exc
         if not isinstance(updates, dict):
             raise ConfigError(f"config file {path} must hold a mapping of keys to values")
     updates = merge_updates(updates, parse_overrides(overrides or []))

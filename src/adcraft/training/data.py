@@ -19,7 +19,10 @@ from adcraft.text.encoder import TextEncoder
 logger = logging.getLogger(__name__)
 
 EMBEDDING_CACHE = ".embeddings.safetensors"  # per-dataset cache of caption embeddings
-BALANCE_MODES = ("image", "concept")  # what sample_batch draws uniformly: images, or concepts then their images
+BALANCE_MODES = (
+    "image",
+    "concept",
+)  # what sample_batch draws uniformly: images, or concepts then their images
 
 
 @dataclass
@@ -38,11 +41,19 @@ class TensorDataset:
 
     def to(self, device: str | torch.device) -> TensorDataset:
         """A copy with every tensor on `device` (the whole dataset fits on a GPU: batches never leave it)."""
-        move = (lambda t: None if t is None else t.to(device))
-        return TensorDataset(move(self.images), move(self.embeddings), move(self.caption_start),
-                             move(self.caption_count), self.fingerprint, move(self.weights))
+        move = lambda t: None if t is None else t.to(device)
+        return TensorDataset(
+            move(self.images),
+            move(self.embeddings),
+            move(self.caption_start),
+            move(self.caption_count),
+            self.fingerprint,
+            move(self.weights),
+        )
 
-    def sample_batch(self, batch_size: int, generator: torch.Generator, hflip: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    def sample_batch(
+        self, batch_size: int, generator: torch.Generator, hflip: bool
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """A random batch of images and, for each, one of its captions' embeddings, drawn on the
         generator's device (where the dataset must be)."""
         device = generator.device
@@ -66,7 +77,9 @@ def concept_weights(concepts: list[str]) -> torch.Tensor:
     return torch.tensor([1.0 / counts[k] for k in keys])
 
 
-def load_tensor_dataset(root: str | Path, size: int, encoder: TextEncoder, balance: str = "image") -> TensorDataset:
+def load_tensor_dataset(
+    root: str | Path, size: int, encoder: TextEncoder, balance: str = "image"
+) -> TensorDataset:
     """Read a dataset folder, resize images to `size`, and embed every caption (cached on disk).
 
     balance "concept" draws each concept equally often, whatever its number of images (a food with one
@@ -91,5 +104,11 @@ def load_tensor_dataset(root: str | Path, size: int, encoder: TextEncoder, balan
     cached.save()
     logger.info("dataset %s: %d images, %d captions", root, len(images), len(captions))
     weights = concept_weights([rec.concept for rec in records]) if balance == "concept" else None
-    return TensorDataset(torch.stack(images), embeddings, torch.tensor(starts), torch.tensor(counts),
-                         dataset_fingerprint(root), weights)
+    return TensorDataset(
+        torch.stack(images),
+        embeddings,
+        torch.tensor(starts),
+        torch.tensor(counts),
+        dataset_fingerprint(root),
+        weights,
+    )

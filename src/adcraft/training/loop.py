@@ -57,8 +57,12 @@ def lr_at(step: int, config: TrainConfig, elapsed_s: float = 0.0) -> float:
     return config.lr * (config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine)
 
 
-def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
-          on_log: Callable[[dict], None] | None = None) -> TrainResult:
+def train(
+    config: TrainConfig,
+    resume: str | Path | None = None,
+    encoder=None,
+    on_log: Callable[[dict], None] | None = None,
+) -> TrainResult:
     """Train (or resume) a conditional UNet on a dataset folder; returns the final checkpoint."""
     if config.threads:
         torch.set_num_threads(config.threads)
@@ -71,7 +75,9 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder, config.balance)
     vocabulary = Vocabulary.from_records(read_dataset(config.data_dir))  # saved with every checkpoint
     torch.manual_seed(config.seed)
-    unet_config = type(config.unet)(**{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim})
+    unet_config = type(config.unet)(
+        **{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim}
+    )
     mean, std = data.embeddings.mean(0), data.embeddings.std(0)  # (D,) each: the captions' statistics
     if config.init_from:
         model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
@@ -85,12 +91,18 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     model, data = model.to(device), data.to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, betas=tuple(config.adam_betas),
-                                  weight_decay=config.weight_decay, fused=device.type == "cuda")
+    optimizer = torch.optim.AdamW(
+        model.parameters(),
+        lr=config.lr,
+        betas=tuple(config.adam_betas),
+        weight_decay=config.weight_decay,
+        fused=device.type == "cuda",
+    )
     ema = EMA(model, config.ema_decay)
     generator = torch.Generator(device=device).manual_seed(config.seed)
-    objective = DiffusionObjective(config.schedule, config.cond_drop_prob, config.min_snr_gamma,
-                                   config.noisy_t_frac, config.noisy_t_from)
+    objective = DiffusionObjective(
+        config.schedule, config.cond_drop_prob, config.min_snr_gamma, config.noisy_t_frac, config.noisy_t_from
+    )
     step, elapsed = 0, 0.0
     if resume:
         resume = Path(resume)
@@ -103,7 +115,9 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
     save_train_config(config, out / "train_config.json")
     model.train()
     window, n_window, t_window, loss = torch.zeros((), device=device), 0, time.perf_counter(), float("nan")
-    autocast = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if config.bf16 else contextlib.nullcontext
+    autocast = (
+        (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if config.bf16 else contextlib.nullcontext
+    )
     budget = config.max_time_s if config.max_time_s > 0 else math.inf
     while step < config.steps and elapsed < budget:
         t0 = time.perf_counter()
@@ -128,9 +142,15 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
             loss = float(window) / n_window
             rate = n_window * config.batch_size / max(1e-9, time.perf_counter() - t_window)
             eta = min(budget - elapsed, (config.steps - step) * config.batch_size / max(rate, 1e-9))
-            record = {"step": step, "loss": round(loss, 5), "lr": optimizer.param_groups[0]["lr"],
-                      "grad_norm": round(float(grad_norm), 4), "images_per_s": round(rate, 2),
-                      "eta_s": round(max(0.0, eta)), "wall_time_s": round(elapsed, 1)}
+            record = {
+                "step": step,
+                "loss": round(loss, 5),
+                "lr": optimizer.param_groups[0]["lr"],
+                "grad_norm": round(float(grad_norm), 4),
+                "images_per_s": round(rate, 2),
+                "eta_s": round(max(0.0, eta)),
+                "wall_time_s": round(elapsed, 1),
+            }
             with open(out / METRICS_FILE, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")
             (on_log or (lambda r: logger.info("%s", r)))(record)
@@ -138,8 +158,19 @@ def train(config: TrainConfig, resume: str | Path | None = None, encoder=None,
         if config.sample_every and (step % config.sample_every == 0 or done):
             write_sample_grid(model, ema, encoder, config, out / "samples" / f"step_{step:06d}.png")
         if step % config.ckpt_every == 0 or done:
-            save_training_checkpoint(out / CHECKPOINT_DIR, model, ema, optimizer, generator, encoder, config,
-                                     step, elapsed, data.fingerprint, vocabulary)
+            save_training_checkpoint(
+                out / CHECKPOINT_DIR,
+                model,
+                ema,
+                optimizer,
+                generator,
+                encoder,
+                config,
+                step,
+                elapsed,
+                data.fingerprint,
+                vocabulary,
+            )
     return TrainResult(out / CHECKPOINT_DIR, step, loss, elapsed)
 
 
@@ -154,14 +185,30 @@ def resolve_device(spec: str) -> torch.device:
     return torch.device(spec)
 
 
-def save_training_checkpoint(directory: Path, model: ConditionalUNet, ema: EMA, optimizer, generator,
-                             encoder, config: TrainConfig, step: int, elapsed: float, fingerprint: str,
-                             vocabulary: Vocabulary | None = None) -> None:
+def save_training_checkpoint(
+    directory: Path,
+    model: ConditionalUNet,
+    ema: EMA,
+    optimizer,
+    generator,
+    encoder,
+    config: TrainConfig,
+    step: int,
+    elapsed: float,
+    fingerprint: str,
+    vocabulary: Vocabulary | None = None,
+) -> None:
     """Model + EMA weights (loadable by the pipeline) and the exact-resume state, in one folder."""
-    extra = {"model_id": f"{Path(config.out_dir).name}-step{step}",
-             "data": {"dir": str(config.data_dir), "fingerprint": fingerprint},
-             "training": {"step": step, "wall_time_s": round(elapsed, 1), "machine": machine_description(),
-                          "config": config.to_dict()}}
+    extra = {
+        "model_id": f"{Path(config.out_dir).name}-step{step}",
+        "data": {"dir": str(config.data_dir), "fingerprint": fingerprint},
+        "training": {
+            "step": step,
+            "wall_time_s": round(elapsed, 1),
+            "machine": machine_description(),
+            "config": config.to_dict(),
+        },
+    }
     save_checkpoint(directory, model, config.schedule, encoder_info(encoder), extra=extra, ema=ema.shadow)
     save_train_state(directory, step, optimizer, ema.shadow, generator, {"wall_time_s": elapsed})
     if vocabulary is not None:

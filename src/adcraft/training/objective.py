@@ -20,8 +20,14 @@ class DiffusionObjective:
     the condition says which product to draw, so the condition gets more of the gradient.
     """
 
-    def __init__(self, schedule: ScheduleConfig, cond_drop_prob: float = 0.1, min_snr_gamma: float = 0.0,
-                 noisy_t_frac: float = 0.0, noisy_t_from: float = 0.7) -> None:
+    def __init__(
+        self,
+        schedule: ScheduleConfig,
+        cond_drop_prob: float = 0.1,
+        min_snr_gamma: float = 0.0,
+        noisy_t_frac: float = 0.0,
+        noisy_t_from: float = 0.7,
+    ) -> None:
         self.noise_scheduler = make_train_scheduler(schedule)
         self.prediction_type = schedule.prediction_type
         self.num_timesteps = schedule.num_train_timesteps
@@ -45,14 +51,20 @@ class DiffusionObjective:
         device = generator.device
         t = torch.randint(0, self.num_timesteps, (b,), generator=generator, device=device)
         if self.noisy_t_frac > 0:  # extra draws only here, so an unskewed run keeps its random stream
-            noisy = torch.randint(self.noisy_t_start, self.num_timesteps, (b,), generator=generator, device=device)
+            noisy = torch.randint(
+                self.noisy_t_start, self.num_timesteps, (b,), generator=generator, device=device
+            )
             t = torch.where(torch.rand(b, generator=generator, device=device) < self.noisy_t_frac, noisy, t)
         return t
 
-    def noised(self, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def noised(
+        self, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """x_t, the images noised to timesteps t, and what the model must predict from it (epsilon or v)."""
         x_t = self.noise_scheduler.add_noise(x0, noise, t)
-        target = noise if self.prediction_type == "epsilon" else self.noise_scheduler.get_velocity(x0, noise, t)
+        target = (
+            noise if self.prediction_type == "epsilon" else self.noise_scheduler.get_velocity(x0, noise, t)
+        )
         return x_t, target
 
     def __call__(self, model, x0: torch.Tensor, z: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

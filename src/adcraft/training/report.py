@@ -35,7 +35,7 @@ def plot_loss_curve(metrics_file: str | Path, out: str | Path, title: str = "tra
     for frac in (0.0, 0.5, 1.0):
         value = lo + frac * span
         y = xy(steps[0], value)[1]
-        d.text((4, y - 6), f"{10 ** value:.3f}", fill="black")
+        d.text((4, y - 6), f"{10**value:.3f}", fill="black")
         step = steps[0] + frac * (steps[-1] - steps[0])
         d.text((xy(step, lo)[0] - 12, h - MARGIN + 6), f"{step:.0f}", fill="black")
     d.line([xy(s, v) for s, v in zip(steps, losses)], fill=(200, 40, 40), width=2)

@@ -16,8 +16,14 @@ STATE_FILE = "train_state.safetensors"
 STATE_META = "train_state.json"
 
 
-def save_train_state(directory: Path, step: int, optimizer: torch.optim.Optimizer, ema_shadow: dict,
-                     generator: torch.Generator, extra: dict) -> None:
+def save_train_state(
+    directory: Path,
+    step: int,
+    optimizer: torch.optim.Optimizer,
+    ema_shadow: dict,
+    generator: torch.Generator,
+    extra: dict,
+) -> None:
     """Write everything an exact resume needs (model weights are saved by save_checkpoint)."""
     tensors = {"rng": generator.get_state()}
     for i, state in optimizer.state_dict()["state"].items():
@@ -33,8 +39,9 @@ def save_train_state(directory: Path, step: int, optimizer: torch.optim.Optimize
     os.replace(meta_tmp, directory / STATE_META)
 
 
-def load_train_state(directory: Path, optimizer: torch.optim.Optimizer, ema_shadow: dict,
-                     generator: torch.Generator) -> dict:
+def load_train_state(
+    directory: Path, optimizer: torch.optim.Optimizer, ema_shadow: dict, generator: torch.Generator
+) -> dict:
     """Restore optimizer, EMA and RNG in place; returns the saved metadata (with `step`)."""
     meta_path = directory / STATE_META
     if not meta_path.is_file():

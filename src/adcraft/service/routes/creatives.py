@@ -19,8 +19,11 @@ async def create_creatives(body: GenerateRequest, service: ServiceDep) -> dict:
     """Generate creatives for one product and wait for them (429 + Retry-After when the queue is full)."""
     settings = service.generation_settings(body.placements, body.audiences, body.seed)
     out = await run_in_threadpool(service.generate_sync, body.product, settings)
-    return {"product_id": out["product_id"], "creatives": [creative_out(c) for c in out["creatives"]],
-            "zip_url": f"/v1/products/{out['product_id']}/zip"}
+    return {
+        "product_id": out["product_id"],
+        "creatives": [creative_out(c) for c in out["creatives"]],
+        "zip_url": f"/v1/products/{out['product_id']}/zip",
+    }
 
 
 @router.post("/uploads", response_model=Upload, status_code=201)
@@ -31,9 +34,13 @@ async def upload_photo(service: ServiceDep, file: Annotated[UploadFile, File()])
 
 
 @router.get("/creatives", response_model=list[Creative])
-def list_creatives(service: ServiceDep, product_id: str | None = None, segment: str | None = None,
-                   limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+def list_creatives(
+    service: ServiceDep,
+    product_id: str | None = None,
+    segment: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict]:
     """Creatives, newest first; filter by product or segment."""
     return [creative_out(c) for c in service.store.list_creatives(product_id, segment, limit, offset)]
 
@@ -73,5 +80,8 @@ def get_product(product_id: str, service: ServiceDep) -> dict:
 def zip_product(product_id: str, service: ServiceDep) -> Response:
     """Every creative of a product (images + manifests) as one zip download."""
     data = service.zip_product(product_id)
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="adcraft-{product_id[:12]}.zip"'})
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="adcraft-{product_id[:12]}.zip"'},
+    )
