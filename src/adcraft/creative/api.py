@@ -6,12 +6,14 @@ import hashlib
 import logging
 import re
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from adcraft.creative.aigc import AILabel, ContentLabel
 from adcraft.creative.compose import Creative, CreativeComposer, texts_from_copy
 from adcraft.creative.export import (
     check_formats,
@@ -211,6 +213,7 @@ def generate_creatives(
             family=family,
             logo=logo,
             preserve_pixels=product.photo is not None,
+            label=AILabel(lang=copy.lang) if photo is None else None,
         )
         creative.timings["visual"] = visual_seconds / len(targets)
         creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
@@ -245,6 +248,15 @@ def _check_read_back(creative: Creative, lang: str, product: Product) -> None:
         creative.qa.passed = False
 
 
+def _content_label(creative: Creative, source: dict) -> ContentLabel:
+    """The metadata label of one creative's files: generated or photo-only, model id, a content id."""
+    from adcraft import __version__
+
+    shown = next((t.text for t in creative.texts if t.element == "ai_label"), "")
+    model_id = source["model"]["id"] if source["kind"] == "generated" else ""
+    return ContentLabel(source["kind"], f"adcraft {__version__}", model_id, uuid.uuid4().hex, shown)
+
+
 def _export(
     out_dir: Path,
     product: Product,
@@ -260,11 +272,13 @@ def _export(
     slug = _slug(product)
     entries = []
     for creative in creatives:
+        label = _content_label(creative, source)
         for fmt in formats:
             path = out_dir / creative_filename(slug, creative.placement.key, fmt, audience or "")
-            creative.files.append(save_image(creative.image, path, fmt, quality))
+            creative.files.append(save_image(creative.image, path, fmt, quality, label))
         entry = creative.to_dict()
         entry["file_sha256"] = {p.name: sha256_file(p) for p in creative.files}
+        entry["content_label"] = label.xmp()  # the XMP metadata label written into each file
         entries.append(entry)
     write_manifest(
         out_dir,

@@ -10,6 +10,7 @@ from typing import Any
 
 from PIL import Image
 
+from adcraft.creative.aigc import AILabel, stamp_label
 from adcraft.creative.fonts import check_glyphs
 from adcraft.creative.layout import DEFAULT_FAMILY, FAMILIES, Content, Layout, iter_layouts
 from adcraft.creative.palette import Palette, resolve_palette
@@ -100,12 +101,18 @@ class CreativeComposer:
         template: str | None = None,
         logo: Image.Image | None = None,
         preserve_pixels: bool = False,
+        label: AILabel | None = None,
     ) -> Creative:
-        """Render the placement, re-laying out (next template, smaller text) until QA passes."""
+        """Render the placement, re-laying out (next template, smaller text) until QA passes.
+
+        With label (a generated visual), the visible AI-content label is drawn and QA checks it too.
+        """
         placement = parse_placement(placement) if isinstance(placement, str) else placement
         palette = resolve_palette(palette)
         for element, text in texts.by_element().items():
             check_glyphs(text, element)
+        if label is not None:
+            check_glyphs(label.validate().shown, "ai_label")
         content = Content(
             subline=bool(texts.subline),
             points=bool(texts.points),
@@ -132,6 +139,8 @@ class CreativeComposer:
                     allow_upscale=not preserve_pixels,
                     shrink=shrink,
                 )
+                if label is not None:
+                    rendered = stamp_label(rendered, label)
                 t1 = time.perf_counter()
                 report = check_rendered(rendered, self.config.thresholds, self.reader)
                 timings["render"] += t1 - t0

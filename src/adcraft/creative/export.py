@@ -62,20 +62,24 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def encode_image(image, fmt: str, quality: int = DEFAULT_QUALITY) -> bytes:
-    """Encode an RGB image in one of FORMATS."""
+def encode_image(image, fmt: str, quality: int = DEFAULT_QUALITY, label: Any = None) -> bytes:
+    """Encode an RGB image in one of FORMATS; with a ContentLabel (creative.aigc), its XMP label too."""
     pil_format, _ = FORMATS[check_formats([fmt])[0]]
     buffer = io.BytesIO()
     options: dict[str, Any] = (
         {"optimize": True} if pil_format == "PNG" else {"quality": check_quality(quality)}
     )
     image.convert("RGB").save(buffer, pil_format, **options)
-    return buffer.getvalue()
+    if label is None:
+        return buffer.getvalue()
+    from adcraft.creative.aigc import embed_label
+
+    return embed_label(buffer.getvalue(), label)
 
 
-def save_image(image, path: Path, fmt: str, quality: int = DEFAULT_QUALITY) -> Path:
-    """Atomically write image to path in the given format; returns the path."""
-    atomic_write_bytes(path, encode_image(image, fmt, quality))
+def save_image(image, path: Path, fmt: str, quality: int = DEFAULT_QUALITY, label: Any = None) -> Path:
+    """Atomically write image to path in the given format (with label's XMP, if given); returns the path."""
+    atomic_write_bytes(path, encode_image(image, fmt, quality, label))
     return path
 
 
