@@ -77,7 +77,7 @@ def test_unknown_currency_lists_allowed_ones():
 
 def test_valid_product_normalises_fields():
     p = make(
-        price="¥1,299", original_price="1599.00", currency=" usd ", language=" ZH ", brand_colors=["#AA00ff"]
+        price="$1,299", original_price="1599.00", currency=" usd ", language=" ZH ", brand_colors=["#AA00ff"]
     )
     assert p.price == Decimal(1299) and p.original_price == Decimal("1599.00")
     assert p.currency == "USD" and p.language == "zh"

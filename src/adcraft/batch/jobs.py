@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from adcraft.diffusion.schedule import check_seed
 from adcraft.errors import InvalidInputError
 from adcraft.store.files import write_json_atomic
 
@@ -44,6 +45,7 @@ class GenerationSettings:
             )
         if not 1 <= self.steps <= 200:
             raise InvalidInputError(f"steps {self.steps} must be between 1 and 200")
+        check_seed(self.seed)
 
     def to_dict(self) -> dict:
         """Plain JSON form."""

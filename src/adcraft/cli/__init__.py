@@ -29,26 +29,37 @@ def _register_commands() -> None:
     app._adcraft_registered = True
 
 
+def _usage_line(exc: Exception) -> str:
+    """One line for a click/typer usage error: the command, what was wrong, where help is."""
+    ctx = getattr(exc, "ctx", None)
+    message = " ".join(exc.format_message().split())  # click wraps some messages over lines
+    if ctx is None:
+        return f"error: {message}"
+    return f"error: {ctx.command_path}: {message} (see '{ctx.command_path} --help')"
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; user mistakes become one line on stderr and exit code 2."""
+    """Run the CLI; user mistakes become one line on stderr and exit code 2, never a traceback."""
+    import click
+
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     _register_commands()
     try:
-        code = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n here
+        code = app(args=argv, prog_name="adcraft", standalone_mode=False)  # typer.Exit(n) comes back as n here
         if isinstance(code, int) and code:
             sys.exit(code)
     except AdcraftError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors (bad option, missing argument)
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
+    except (typer.TyperException, click.ClickException) as exc:
+        # typer bundles its own click (typer._click): its usage errors are TyperExceptions, not click's
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+            typer.echo(exc.format_message(), err=True)
+        else:
+            typer.echo(_usage_line(exc), err=True)
+        sys.exit(2)

@@ -59,9 +59,23 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from adcraft.creative.api import generate_creatives
+        from adcraft.creative.export import check_formats, check_output_dir, check_quality
+        from adcraft.creative.placements import parse_placements
+        from adcraft.diffusion.schedule import check_sampling_args, check_seed
 
+        # every option is checked before the model loads or anything is written
         if lang not in ("auto", "zh", "en"):
             raise InvalidInputError(f"--lang {lang!r} must be one of auto, zh, en")
+        check_seed(seed)
+        check_sampling_args(steps, 0.0)
+        parse_placements(placements)
+        formats = check_formats(format.split(","))
+        check_quality(quality)
+        check_output_dir(out, "--out")
+        if audience:
+            from adcraft.personalize.segments import get_segment
+
+            get_segment(audience)
         item = _product_from_options(
             title,
             product,
@@ -76,9 +90,7 @@ def register(app: typer.Typer) -> None:
         pipeline = None
         if item.photo is None:  # the visual is generated: load the model once, up front
             from adcraft.diffusion.pipeline import TextToImagePipeline
-            from adcraft.diffusion.schedule import check_sampling_args
 
-            check_sampling_args(steps, 0.0)
             pipeline = TextToImagePipeline.from_pretrained(model)
         creatives = generate_creatives(
             item,
@@ -86,7 +98,7 @@ def register(app: typer.Typer) -> None:
             audience=audience,
             out_dir=out,
             seed=seed,
-            formats=format.split(","),
+            formats=formats,
             allow_warnings=allow_warnings,
             quality=quality,
             lang=None if lang == "auto" else lang,

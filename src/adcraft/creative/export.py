@@ -7,12 +7,12 @@ import io
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from adcraft.errors import InvalidInputError
+from adcraft.fileio import write_bytes_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +49,28 @@ def check_quality(quality: int) -> int:
     return quality
 
 
+def check_output_dir(path: str | Path, name: str = "out") -> Path:
+    """Refuse an output folder that is a file, lies under a file, or cannot be written; creates nothing."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InvalidInputError(f"{name} {str(path)!r} is a file; give a folder (it is created if missing)")
+    parent = path
+    while not parent.exists():
+        if parent.parent == parent:
+            break
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InvalidInputError(f"{name} {str(path)!r} lies under the file {str(parent)!r}; give a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InvalidInputError(
+            f"{name} {str(path)!r} cannot be written: no write permission on {str(parent)!r}"
+        )
+    return path
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write data to path via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write data to path via a temporary file in the same folder and os.replace (umask honoured)."""
+    write_bytes_atomic(path, data, fsync=False)
 
 
 def encode_image(image, fmt: str, quality: int = DEFAULT_QUALITY, label: Any = None) -> bytes:

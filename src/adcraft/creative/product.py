@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from adcraft.creative.prices import (  # noqa: F401 - CURRENCY_SYMBOLS, MAX_PRICE re-exported for callers
+    CURRENCY_SYMBOLS,
+    MAX_PRICE,
+    check_currency,
+    check_prices,
+    parse_price,
+)
 from adcraft.errors import InvalidInputError
 from adcraft.text.attributes import detect_language, is_cjk  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
 
-CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
-ZERO_DECIMAL_CURRENCIES = frozenset({"JPY"})  # no minor unit: a fractional yen price is an input error
 LANGUAGES = ("auto", "zh", "en")
 COPY_LANGUAGES = ("zh", "en")
 MAX_TITLE_CHARS = 200  # longer titles are descriptions; they cannot become a headline
 MAX_BANNED_TERMS = 200  # a merchant's own banned words; more is a pasted document, not a list
 MAX_BANNED_CHARS = 50
-MAX_PRICE = Decimal("1e9")  # a guard against pasted IDs or phone numbers in the price field
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -33,27 +36,19 @@ def has_visible_text(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def parse_amount(value: Any, name: str) -> Decimal | None:
-    """Parse a price field (number or numeric string, optional currency symbol) into a Decimal."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise InvalidInputError(f"{name} {value!r} is not a number; give an amount like 199 or 19.99")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidInputError(f"{name} {value!r} must be a finite amount like 199 or 19.99")
-    text = str(value).strip()
-    for symbol in sorted(set(CURRENCY_SYMBOLS.values()) | {"￥", "元"}, key=len, reverse=True):
-        text = text.replace(symbol, "")
-    text = text.replace(",", "").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
+def _check_title(text: str) -> None:
+    title = text.strip()
+    if not title:
+        raise InvalidInputError("title is empty; give the product's name (1-200 characters)")
+    if not has_visible_text(title):
         raise InvalidInputError(
-            f"{name} {value!r} is not a number; give an amount like 199 or 19.99"
-        ) from None
-    if not amount.is_finite():
-        raise InvalidInputError(f"{name} {value!r} must be a finite amount like 199 or 19.99")
-    return amount
+            f"title {text!r} has no letters or digits (only emoji, symbols or control characters)"
+        )
+    if len(title) > MAX_TITLE_CHARS:
+        raise InvalidInputError(
+            f"title has {len(title)} characters; at most {MAX_TITLE_CHARS} are allowed "
+            "(put long text in the description)"
+        )
 
 
 def _check_path(value: Any, name: str) -> Path | None:
@@ -99,9 +94,9 @@ class Product:
         for name in ("title", "description", "brand", "currency", "language"):
             if not isinstance(getattr(self, name), str):
                 raise InvalidInputError(f"{name} {getattr(self, name)!r} must be a string")
-        self.price = parse_amount(self.price, "price")
-        self.original_price = parse_amount(self.original_price, "original_price")
-        self.currency = self.currency.strip().upper()
+        self.currency = check_currency(self.currency)  # prices are read by its conventions
+        self.price = parse_price(self.price, self.currency, "price")
+        self.original_price = parse_price(self.original_price, self.currency, "original_price")
         self.language = self.language.strip().lower()
         self.selling_points = _check_str_list(self.selling_points, "selling_points")
         self.brand_colors = _check_str_list(self.brand_colors, "brand_colors")
@@ -111,38 +106,8 @@ class Product:
 
     def validate(self) -> Product:
         """Raise InvalidInputError naming the first bad field; return self when all are valid."""
-        title = self.title.strip()
-        if not title:
-            raise InvalidInputError("title is empty; give the product's name (1-200 characters)")
-        if not has_visible_text(title):
-            raise InvalidInputError(
-                f"title {self.title!r} has no letters or digits (only emoji, symbols or control characters)"
-            )
-        if len(title) > MAX_TITLE_CHARS:
-            raise InvalidInputError(
-                f"title has {len(title)} characters; at most {MAX_TITLE_CHARS} are allowed "
-                "(put long text in the description)"
-            )
-        if self.currency not in CURRENCY_SYMBOLS:
-            raise InvalidInputError(f"currency {self.currency!r} must be one of {sorted(CURRENCY_SYMBOLS)}")
-        for name in ("price", "original_price"):
-            amount = getattr(self, name)
-            if amount is None:
-                continue
-            if amount < 0:
-                raise InvalidInputError(f"{name} {amount} is negative; it must be 0 or more")
-            if amount > MAX_PRICE:
-                raise InvalidInputError(f"{name} {amount} is above the maximum {MAX_PRICE:,.0f}")
-            if self.currency in ZERO_DECIMAL_CURRENCIES and amount != amount.to_integral_value():
-                raise InvalidInputError(f"{name} {amount} must be a whole number for {self.currency}")
-        if self.original_price is not None:
-            if self.price is None:
-                raise InvalidInputError("original_price is given without price; give both or neither")
-            if self.original_price < self.price:
-                raise InvalidInputError(
-                    f"original_price {self.original_price} is below price {self.price}; "
-                    "it must be at least the price"
-                )
+        _check_title(self.title)
+        check_prices(self.price, self.original_price, self.currency)
         if self.language not in LANGUAGES:
             raise InvalidInputError(f"language {self.language!r} must be one of {list(LANGUAGES)}")
         for color in self.brand_colors:
@@ -231,12 +196,10 @@ def load_product(path: str | Path) -> Product:
 
 def format_price(amount: Decimal | float | str, currency: str = "CNY", lang: str = "zh") -> str:
     """House rule: symbol + amount, no decimals when whole, else two; thousands separated (¥1,299)."""
-    value = parse_amount(amount, "price")
+    currency = check_currency(currency)
+    value = parse_price(amount, currency, "price")
     if value is None:
         raise InvalidInputError("price is empty; give an amount like 199 or 19.99")
-    currency = currency.upper()
-    if currency not in CURRENCY_SYMBOLS:
-        raise InvalidInputError(f"currency {currency!r} must be one of {sorted(CURRENCY_SYMBOLS)}")
     if lang not in COPY_LANGUAGES:
         raise InvalidInputError(f"lang {lang!r} must be one of {list(COPY_LANGUAGES)}")
     value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # cents first, so 19.999 shows as $20

@@ -11,7 +11,7 @@ from PIL import Image
 
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, resolve_checkpoint
 from adcraft.diffusion.image import clean_alpha, tensor_to_rgba
-from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, make_sampler
+from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, check_seed, make_sampler
 from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet
 from adcraft.errors import InvalidInputError
 from adcraft.text.encoder import TextEncoder, check_texts, load_encoder
@@ -93,6 +93,7 @@ class TextToImagePipeline:
         caption (adcraft.text.grounding; see `ground_prompts`).
         """
         check_sampling_args(num_steps, guidance_scale)
+        check_seed(seed)
         if not 1 <= batch_size <= MAX_BATCH:
             raise InvalidInputError(f"batch_size {batch_size} must be between 1 and {MAX_BATCH}")
         # 1. encode prompt (grounded in the training captions' style)

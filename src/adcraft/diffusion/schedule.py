@@ -10,6 +10,7 @@ PREDICTION_TYPES = ("v_prediction", "epsilon")
 SAMPLERS = ("dpm++", "ddim")
 MIN_STEPS, MAX_STEPS = 1, 200
 MAX_GUIDANCE = 20.0
+MAX_SEED = 2**31 - 1  # seeds 0..MAX_SEED everywhere (CLI, batches, API); seed + i must stay a 64-bit int
 
 
 @dataclass
@@ -63,6 +64,13 @@ def make_sampler(config: ScheduleConfig, sampler: str | None = None):
     if name == "ddim":
         return DDIMScheduler(**_common(config), clip_sample=True, set_alpha_to_one=True)
     raise InvalidInputError(f"sampler {name!r} must be one of {list(SAMPLERS)}")
+
+
+def check_seed(seed: object) -> int:
+    """Refuse a seed that is not a whole number in 0..MAX_SEED (the same rule on every boundary)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InvalidInputError(f"seed {seed!r} must be a whole number from 0 to {MAX_SEED}")
+    return seed
 
 
 def check_sampling_args(num_steps: int, guidance_scale: float) -> None:

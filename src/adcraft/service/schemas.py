@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-MAX_SEED = 2**31 - 1
+from adcraft.diffusion.schedule import MAX_SEED  # one seed rule for the CLI, batches and the API
 
 
 class GenerateRequest(BaseModel):

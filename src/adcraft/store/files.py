@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from PIL import Image
 
 from adcraft.errors import InvalidInputError
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write bytes so readers see either the old file or the whole new one, never a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+from adcraft.fileio import write_bytes_atomic  # noqa: F401 - re-exported: callers import it from here
 
 
 def write_json_atomic(path: str | Path, obj: object) -> Path:
