@@ -27,3 +27,7 @@ class NotFoundError(AdcraftError, LookupError):
 
 class CapacityError(AdcraftError):
     """The service is at capacity; retry later."""
+
+
+class BudgetError(AdcraftError):
+    """A creative that cannot be encoded under its network's byte limit in any allowed format."""

@@ -16,7 +16,8 @@ from adcraft.creative.layout import DEFAULT_FAMILY, FAMILIES, Content, Layout, i
 from adcraft.creative.palette import Palette, resolve_palette
 from adcraft.creative.placements import Placement, parse_placement
 from adcraft.creative.quality import QAReport, QAThresholds, TextReader, check_rendered
-from adcraft.creative.render import CreativeTexts, TextItem, render_creative
+from adcraft.creative.render import CreativeTexts, TextItem, render_creative, trimmed_size
+from adcraft.creative.themes import render_theme_background
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +103,14 @@ class CreativeComposer:
         logo: Image.Image | None = None,
         preserve_pixels: bool = False,
         label: AILabel | None = None,
+        theme: Any = None,
+        safe_zone: tuple[float, float, float, float] | None = None,
     ) -> Creative:
         """Render the placement, re-laying out (next template, smaller text) until QA passes.
 
         With label (a generated visual), the visible AI-content label is drawn and QA checks it too.
+        A campaign theme (creative.themes.Theme) draws the background and its decorations; a safe zone
+        (top, right, bottom, left shares) keeps every element out of a network's UI bars.
         """
         placement = parse_placement(placement) if isinstance(placement, str) else placement
         palette = resolve_palette(palette)
@@ -121,14 +126,20 @@ class CreativeComposer:
             logo=logo is not None,
         )
         style = FAMILIES[family][0] if family in FAMILIES else FAMILIES[DEFAULT_FAMILY][0]
+        footprint = trimmed_size(visual) if theme else None  # decorations keep clear of the product
         best = None
         attempts = 0
         started = time.perf_counter()
         timings = {"render": 0.0, "qa": 0.0}
-        for layout in iter_layouts(placement, content, family, template):
+        for layout in iter_layouts(placement, content, family, template, safe_zone):
             for shrink in self.config.shrink_steps:
                 attempts += 1
                 t0 = time.perf_counter()
+                background = (
+                    render_theme_background(layout, theme, palette, footprint, not preserve_pixels)
+                    if theme
+                    else None
+                )
                 rendered = render_creative(
                     layout,
                     palette,
@@ -138,6 +149,7 @@ class CreativeComposer:
                     logo=logo,
                     allow_upscale=not preserve_pixels,
                     shrink=shrink,
+                    background=background,
                 )
                 if label is not None:
                     rendered = stamp_label(rendered, label)
@@ -146,7 +158,7 @@ class CreativeComposer:
                 timings["render"] += t1 - t0
                 timings["qa"] += time.perf_counter() - t1
                 if best is None or len(report.failures) < len(best[1].failures):
-                    best = (rendered, report, layout)
+                    best = (rendered, report, layout, shrink)
                 if report.passed or attempts >= self.config.max_attempts:
                     break
                 logger.info(
@@ -158,7 +170,7 @@ class CreativeComposer:
                 )
             if best[1].passed or attempts >= self.config.max_attempts:
                 break
-        rendered, report, layout = best
+        rendered, report, layout, shrink = best
         if not report.passed:
             logger.warning(
                 "%s flagged after %d attempts: %s", placement.key, attempts, "; ".join(report.failures)
@@ -174,7 +186,11 @@ class CreativeComposer:
             report,
             attempts,
             timings,
-            {"product_box": rendered.product_box.to_list()},
+            {
+                "product_box": rendered.product_box.to_list(),
+                "shrink": shrink,
+                "theme": theme.name if theme else None,
+            },
         )
 
 

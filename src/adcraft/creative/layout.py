@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from adcraft.creative.placements import Placement
-from adcraft.errors import NotFoundError
+from adcraft.errors import InvalidInputError, NotFoundError
 
 TEXT_ELEMENTS = ("headline", "subline", "points", "price", "badge", "cta")
 MARGIN = 0.06  # outer margin as a share of the shorter canvas side
@@ -244,10 +244,35 @@ def make_layout(
     return Layout(template, w, h, boxes, align)
 
 
+SafeZone = tuple[float, float, float, float]  # share of the canvas kept clear: top, right, bottom, left
+
+
+def safe_area(placement: Placement, safe_zone: SafeZone) -> Box:
+    """The canvas minus its safe zone (e.g. a story's top and bottom bars), in pixels."""
+    if len(safe_zone) != 4 or not all(0.0 <= v < 0.5 for v in safe_zone):
+        raise InvalidInputError(
+            f"safe zone {safe_zone!r} must be 4 shares (top, right, bottom, left) in 0..0.5"
+        )
+    top, right, bottom, left = safe_zone
+    x, y = round(placement.width * left), round(placement.height * top)
+    return Box(x, y, round(placement.width * (1 - right)) - x, round(placement.height * (1 - bottom)) - y)
+
+
 def iter_layouts(
-    placement: Placement, content: Content, family: str = DEFAULT_FAMILY, first: str | None = None
+    placement: Placement,
+    content: Content,
+    family: str = DEFAULT_FAMILY,
+    first: str | None = None,
+    safe_zone: SafeZone | None = None,
 ) -> Iterable[Layout]:
-    """Layouts to try in order: each suitable template full, then each compact (for re-layout)."""
+    """Layouts to try in order: each suitable template full, then each compact (for re-layout); with a
+    safe zone, each is laid out for the safe area and placed in it on the full canvas."""
+    if safe_zone and any(safe_zone):
+        area = safe_area(placement, safe_zone)
+        for layout in iter_layouts(Placement(placement.name, area.w, area.h), content, family, first):
+            boxes = {k: Box(b.x + area.x, b.y + area.y, b.w, b.h) for k, b in layout.boxes.items()}
+            yield Layout(layout.template, placement.width, placement.height, boxes, layout.align)
+        return
     order = templates_for(placement, family)
     if first is not None:
         if first not in TEMPLATES:

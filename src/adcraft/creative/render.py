@@ -109,6 +109,24 @@ def _trim(visual: Image.Image) -> Image.Image:
     return visual.crop(bbox) if bbox else visual
 
 
+def product_footprint(size: tuple[int, int], box: Box, allow_upscale: bool = True) -> Box:
+    """Where a trimmed visual of this size lands in box: scaled to fit above its shadow, centred."""
+    shadow_h = max(2, box.h // 14)
+    room = Box(box.x, box.y, box.w, max(1, box.h - shadow_h))
+    scale = min(room.w / size[0], room.h / size[1])
+    if not allow_upscale:
+        scale = min(scale, 1.0)  # merchant photos keep their pixels: never enlarged
+    w, h = size
+    if scale != 1.0:
+        w, h = max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+    return Box(room.x + (room.w - w) // 2, room.y + (room.h - h) // 2, w, h)
+
+
+def trimmed_size(visual: Image.Image) -> tuple[int, int]:
+    """The visual's size once its transparent border is cut away."""
+    return _trim(visual).size
+
+
 def place_product(
     canvas: Image.Image, visual: Image.Image, box: Box, allow_upscale: bool = True
 ) -> tuple[Box, np.ndarray]:
@@ -119,16 +137,10 @@ def place_product(
         )
     visual = _trim(visual)
     shadow_h = max(2, box.h // 14)
-    room = Box(box.x, box.y, box.w, max(1, box.h - shadow_h))
-    scale = min(room.w / visual.width, room.h / visual.height)
-    if not allow_upscale:
-        scale = min(scale, 1.0)  # merchant photos keep their pixels: never enlarged
-    if scale != 1.0:
-        size = (max(1, round(visual.width * scale)), max(1, round(visual.height * scale)))
-        visual = visual.resize(size, Image.LANCZOS)
-    x = room.x + (room.w - visual.width) // 2
-    y = room.y + (room.h - visual.height) // 2
-    placed = Box(x, y, visual.width, visual.height)
+    placed = product_footprint(visual.size, box, allow_upscale)
+    if placed.w != visual.width or placed.h != visual.height:
+        visual = visual.resize((placed.w, placed.h), Image.LANCZOS)
+    x, y = placed.x, placed.y
     # 1. soft elliptical shadow just under the product's base
     shadow = Image.new("L", canvas.size, 0)
     sw = int(placed.w * 0.8)
@@ -299,6 +311,17 @@ def _plan_price(
     ]
 
 
+def _canvas(layout: Layout, palette: Palette, style: str, background: Image.Image | None) -> Image.Image:
+    """A copy of the given background, or one drawn in the palette's colours and style."""
+    if background is None:
+        return render_background((layout.width, layout.height), palette, style)
+    if background.size != (layout.width, layout.height):
+        raise InvalidInputError(
+            f"background is {background.size}, the layout {(layout.width, layout.height)}"
+        )
+    return background.convert("RGB")
+
+
 def render_creative(
     layout: Layout,
     palette: Palette,
@@ -309,10 +332,12 @@ def render_creative(
     logo: Image.Image | None = None,
     allow_upscale: bool = True,
     shrink: float = 1.0,
+    background: Image.Image | None = None,
 ) -> Rendered:
-    """Draw one creative: background, product, logo, shapes, then every text in its box."""
+    """Draw one creative: background (given, e.g. a theme's, or drawn in `style`), product, logo,
+    shapes, then every text in its box."""
     boxes, align = layout.boxes, layout.align
-    canvas = render_background((layout.width, layout.height), palette, style)
+    canvas = _canvas(layout, palette, style, background)
     placed, mask = place_product(canvas, visual, boxes["product"], allow_upscale)
     if logo is not None and "logo" in boxes:
         mark = logo.convert("RGBA")

@@ -1,0 +1,1 @@
+"""adcraft.delivery: network profiles, byte budgets, animation, HTML5, SVG and layout files."""
