@@ -35,7 +35,7 @@ def load_cases(path: Path = CASES) -> list[dict[str, str]]:
         parts = line.split("\t")
         if len(parts) != len(FIELDS):
             raise ValueError(f"{path}: row {parts[0]!r} has {len(parts)} columns, expected {len(FIELDS)}")
-        row = dict(zip(FIELDS, parts))
+        row = dict(zip(FIELDS, parts, strict=True))
         row["text"] = decode(row["text"])
         rows.append(row)
     return rows
@@ -97,10 +97,11 @@ def summarise(result: dict) -> dict:
 def main() -> None:
     """Print the per-category table and the summary; optionally write them as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=CASES, help="the case table (TSV)")
     parser.add_argument("--json", type=Path, help="write the result here")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    result = run(load_cases())
+    result = run(load_cases(args.cases))
     summary = summarise(result)
     print("| category | expect | cases | correct | rate |")
     print("|---|---|---:|---:|---:|")
@@ -117,7 +118,7 @@ def main() -> None:
             "python": platform.python_version(),
             "date": time.strftime("%Y-%m-%d"),
         }
-        payload = {"summary": summary, **result, **meta}
+        payload = {"cases": str(args.cases), "summary": summary, **result, **meta}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

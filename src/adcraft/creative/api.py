@@ -58,6 +58,7 @@ def _check_for(product: Product, text: str, lang: str) -> Any:
         lang=lang,
         allow_terms=(product.brand,) if product.brand else (),
         banned_terms=product.banned_terms,
+        category=product.ad_category,
     )
 
 

@@ -89,9 +89,10 @@ class Product:
     banned_terms: list[str] = field(
         default_factory=list
     )  # merchant's never-say words (competitors...); block copy
+    category: str = ""  # advertising-law category (compliance CATEGORIES: drug, cosmetics...); "" infers it
 
     def __post_init__(self) -> None:
-        for name in ("title", "description", "brand", "currency", "language"):
+        for name in ("title", "description", "brand", "currency", "language", "category"):
             if not isinstance(getattr(self, name), str):
                 raise InvalidInputError(f"{name} {getattr(self, name)!r} must be a string")
         self.currency = check_currency(self.currency)  # prices are read by its conventions
@@ -103,6 +104,10 @@ class Product:
         self.banned_terms = _check_str_list(self.banned_terms, "banned_terms")
         self.photo = _check_path(self.photo, "photo")
         self.logo = _check_path(self.logo, "logo")
+        if self.category:
+            from adcraft.creative.compliance import check_category
+
+            check_category(self.category)
 
     def validate(self) -> Product:
         """Raise InvalidInputError naming the first bad field; return self when all are valid."""
@@ -133,6 +138,13 @@ class Product:
         if self.language in COPY_LANGUAGES:
             return self.language
         return detect_language(f"{self.title} {self.description}")
+
+    @property
+    def ad_category(self) -> str:
+        """The category the advertising-law rules apply: the given one, else read from the product's words."""
+        from adcraft.creative.compliance import infer_category
+
+        return self.category or infer_category(f"{self.title} {self.description}")
 
     @property
     def text(self) -> str:
