@@ -66,10 +66,9 @@ class AILabel:
         return self.text.strip() or DEFAULT_TEXTS[self.lang]
 
 
-def _corner(position: str, size: tuple[int, int], w: int, h: int, margin: int) -> Box:
-    width, height = size
-    x = margin if position.endswith("left") else width - w - margin
-    y = margin if position.startswith("top") else height - h - margin
+def _corner(position: str, area: Box, w: int, h: int, margin: int) -> Box:
+    x = area.x + margin if position.endswith("left") else area.right - w - margin
+    y = area.y + margin if position.startswith("top") else area.bottom - h - margin
     return Box(x, y, w, h)
 
 
@@ -79,8 +78,9 @@ def _clash(box: Box, rendered: Rendered) -> int:
     return int(mask.sum()) + sum(box.intersection(t.box) for t in rendered.texts)
 
 
-def stamp_label(rendered: Rendered, label: AILabel) -> Rendered:
-    """Draw the visible label in a corner clear of product and copy; it joins the texts QA checks.
+def stamp_label(rendered: Rendered, label: AILabel, area: Box | None = None) -> Rendered:
+    """Draw the visible label in a corner (of area: a network's safe area; default the canvas) clear of
+    product and copy; it joins the texts QA checks.
 
     When no corner is clear the least-covering one is used and QA's overlap/occlusion checks flag it:
     the label is never dropped.
@@ -98,7 +98,8 @@ def stamp_label(rendered: Rendered, label: AILabel) -> Rendered:
     margin = max(2, size // 3)
     corners = POSITIONS[1:] if label.position == "auto" else (label.position,)
     pill = min(
-        (_corner(p, (width, height), w, h, margin) for p in corners), key=lambda b: _clash(b, rendered)
+        (_corner(p, area or Box(0, 0, width, height), w, h, margin) for p in corners),
+        key=lambda b: _clash(b, rendered),
     )
     image, backdrop = rendered.image.copy(), rendered.backdrop.copy()
     for canvas in (image, backdrop):

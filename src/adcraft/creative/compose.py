@@ -12,7 +12,7 @@ from PIL import Image
 
 from adcraft.creative.aigc import AILabel, stamp_label
 from adcraft.creative.fonts import check_glyphs
-from adcraft.creative.layout import DEFAULT_FAMILY, FAMILIES, Content, Layout, iter_layouts
+from adcraft.creative.layout import DEFAULT_FAMILY, FAMILIES, Content, Layout, iter_layouts, safe_area
 from adcraft.creative.palette import Palette, resolve_palette
 from adcraft.creative.placements import Placement, parse_placement
 from adcraft.creative.quality import QAReport, QAThresholds, TextReader, check_rendered
@@ -127,6 +127,7 @@ class CreativeComposer:
         )
         style = FAMILIES[family][0] if family in FAMILIES else FAMILIES[DEFAULT_FAMILY][0]
         footprint = trimmed_size(visual) if theme else None  # decorations keep clear of the product
+        area = safe_area(placement, safe_zone) if safe_zone else None  # the AI label stays visible too
         best = None
         attempts = 0
         started = time.perf_counter()
@@ -152,7 +153,7 @@ class CreativeComposer:
                     background=background,
                 )
                 if label is not None:
-                    rendered = stamp_label(rendered, label)
+                    rendered = stamp_label(rendered, label, area)
                 t1 = time.perf_counter()
                 report = check_rendered(rendered, self.config.thresholds, self.reader)
                 timings["render"] += t1 - t0
@@ -190,6 +191,8 @@ class CreativeComposer:
                 "product_box": rendered.product_box.to_list(),
                 "shrink": shrink,
                 "theme": theme.name if theme else None,
+                "preserve_pixels": preserve_pixels,
+                "safe_zone": list(safe_zone) if safe_zone else None,
             },
         )
 

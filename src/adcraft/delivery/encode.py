@@ -6,7 +6,7 @@ import io
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,13 +107,15 @@ def encode_gif(image: Image.Image, colors: int = 256) -> bytes:
     return buffer.getvalue()
 
 
-def _best_quality(image: Image.Image, fmt: str, max_bytes: int, tried: list) -> tuple[bytes, int] | None:
+def _best_quality(
+    image: Image.Image, fmt: str, max_bytes: int, tried: list, finish: Callable
+) -> tuple[bytes, int] | None:
     """Binary search for the highest quality whose file fits max_bytes."""
     lo, hi = JPEG_QUALITIES
     best = None
     while lo <= hi:
         q = (lo + hi) // 2
-        data = encode_lossy(image, fmt, q)
+        data = finish(encode_lossy(image, fmt, q), fmt)
         tried.append({"format": fmt, "quality": q, "bytes": len(data)})
         if len(data) <= max_bytes:
             best, lo = (data, q), q + 1
@@ -122,17 +124,19 @@ def _best_quality(image: Image.Image, fmt: str, max_bytes: int, tried: list) -> 
     return best
 
 
-def _candidates(image: Image.Image, formats: Sequence[str], max_bytes: int, tried: list) -> list[tuple]:
+def _candidates(
+    image: Image.Image, formats: Sequence[str], max_bytes: int, tried: list, finish: Callable
+) -> list[tuple]:
     """Every format's best fitting encode as (data, format, settings)."""
     out = []
     for fmt in formats:
         if fmt in ("jpeg", "webp"):
-            found = _best_quality(image, fmt, max_bytes, tried)
+            found = _best_quality(image, fmt, max_bytes, tried, finish)
             if found:
                 out.append((found[0], fmt, {"quality": found[1]}))
         elif fmt in ("png", "gif"):
             for colors in PNG8_COLORS:
-                data = encode_png(image, colors) if fmt == "png" else encode_gif(image, colors)
+                data = finish(encode_png(image, colors) if fmt == "png" else encode_gif(image, colors), fmt)
                 tried.append({"format": fmt, "colors": colors, "bytes": len(data)})
                 if len(data) <= max_bytes:
                     settings = {"colors": colors} | ({"oxipng": OXIPNG_LEVEL} if fmt == "png" else {})
@@ -144,20 +148,26 @@ def _candidates(image: Image.Image, formats: Sequence[str], max_bytes: int, trie
 
 
 def encode_to_budget(
-    image: Image.Image, max_bytes: int, formats: Sequence[str] = ("png", "jpeg"), label: str = "image"
+    image: Image.Image,
+    max_bytes: int,
+    formats: Sequence[str] = ("png", "jpeg"),
+    label: str = "image",
+    finish: Callable[[bytes, str], bytes] | None = None,
 ) -> Encoded:
     """The best-quality encode (highest PSNR) in an allowed format under max_bytes.
 
     A lossless PNG wins when it fits; otherwise JPEG/WebP qualities and PNG-8/GIF palettes are searched
     and the candidate closest to the source (PSNR) is kept. Raises BudgetError naming `label` and the
-    smallest size reached when nothing fits.
+    smallest size reached when nothing fits. `finish(data, format)` (e.g. writing the XMP content
+    label) runs on every candidate before its size is compared, so the budget holds for the final file.
     """
     if max_bytes <= 0:
         raise InvalidInputError(f"max_bytes {max_bytes} must be positive")
     started = time.perf_counter()
     tried: list[dict[str, Any]] = []
+    finish = finish or (lambda data, fmt: data)
     if "png" in formats:
-        data = encode_png(image)
+        data = finish(encode_png(image), "png")
         tried.append({"format": "png", "lossless": True, "bytes": len(data)})
         if len(data) <= max_bytes:
             return Encoded(
@@ -168,7 +178,7 @@ def encode_to_budget(
                 time.perf_counter() - started,
                 tried,
             )
-    candidates = _candidates(image, formats, max_bytes, tried)
+    candidates = _candidates(image, formats, max_bytes, tried, finish)
     if not candidates:
         smallest = min(tried, key=lambda t: t["bytes"])
         raise BudgetError(
