@@ -108,3 +108,21 @@ def test_the_merchants_banned_terms_stop_generation_like_the_law_does(shoe_photo
     assert generate_creatives(
         Product(title="Cloud runner", price=59, currency="USD", photo=shoe_photo), "300x250", copy=copy
     )
+
+
+def test_words_inside_the_merchants_photo_are_read_and_checked(tmp_path, shoe_photo, en_copy):
+    from PIL import Image, ImageDraw
+
+    from adcraft.creative.fonts import load_font
+
+    photo = Image.open(shoe_photo).convert("RGB")
+    ImageDraw.Draw(photo).text((90, 20), "全网最低价", font=load_font(44, "Bold"), fill=(200, 0, 0))
+    photo.save(shoe_photo)
+    product = Product(title="Cloud Runner sneakers", photo=shoe_photo)
+    out = tmp_path / "out"
+    (creative,) = generate_creatives(product, "1080x1080", out_dir=out, copy=en_copy)
+    assert "全网最低价" in creative.qa.image_text.replace("\n", "")
+    assert not creative.qa.passed and creative.flagged
+    assert any("text in the image breaks advertising rules" in f for f in creative.qa.failures)
+    entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["creatives"][0]
+    assert entry["flagged"] is True and entry["qa"]["passed"] is False

@@ -218,7 +218,7 @@ def generate_creatives(
         )
         creative.timings["visual"] = visual_seconds / len(targets)
         creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
-        _check_read_back(creative, copy.lang, product)
+        _check_read_back(creative, copy.lang, product, composer.reader)
         creatives.append(creative)
     # 4. files and manifest
     if out_dir is not None:
@@ -237,15 +237,17 @@ def generate_creatives(
     return creatives
 
 
-def _check_read_back(creative: Creative, lang: str, product: Product) -> None:
-    """The compliance checker again, on what OCR read back from the rendered image."""
-    read = " ".join(r["read"] for r in creative.qa.ocr.values())
-    if not read:
+def _check_read_back(creative: Creative, lang: str, product: Product, reader: Any) -> None:
+    """The compliance checker on all text OCR reads in the whole finished image: the copy drawn, and
+    words inside the merchant's photo or the generated visual. A blocking finding fails QA."""
+    creative.qa.image_text = "\n".join(reader.read_image(creative.image))
+    if not creative.qa.image_text:
         return
-    report = _check_for(product, read, lang)
+    report = _check_for(product, creative.qa.image_text, lang)
     creative.provenance["ocr_compliance"] = report.to_dict()
     if report.blocking:
-        creative.qa.failures.append(f"OCR text breaks advertising rules: {[h.term for h in report.hits]}")
+        found = [h.matched for h in report.hits if h.severity == "block"]
+        creative.qa.failures.append(f"text in the image breaks advertising rules: {found}")
         creative.qa.passed = False
 
 
