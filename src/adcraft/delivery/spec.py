@@ -38,6 +38,8 @@ class CreativeSpec:
     label: str | None = None  # visible AI-content label text, or None
     logo: Image.Image | None = None  # RGBA logo, or None
     safe_zone: tuple[float, float, float, float] | None = None  # network safe zone the label keeps to
+    source: str = "generated"  # where the visual came from: "generated" or "photo" (for the XMP label)
+    model_id: str = ""  # the generating model's id, when generated
 
     @classmethod
     def from_creative(
@@ -56,6 +58,8 @@ class CreativeSpec:
             cta=by.get("cta", ""),
         )
         style = FAMILIES.get(creative.family, FAMILIES["classic"])[0]
+        visual_source = creative.provenance.get("visual") or {}
+        preserve = bool(creative.provenance.get("preserve_pixels", False))
         return cls(
             placement=creative.placement,
             layout=creative.layout,
@@ -65,12 +69,12 @@ class CreativeSpec:
             visual=visual.convert("RGBA"),
             shrink=float(creative.provenance.get("shrink", 1.0)),
             theme=creative.provenance.get("theme"),
-            allow_upscale=not creative.provenance.get("preserve_pixels", False),
+            allow_upscale=not preserve,
             label=by.get(LABEL_ELEMENT),
             logo=logo,
-            safe_zone=tuple(creative.provenance["safe_zone"])
-            if creative.provenance.get("safe_zone")
-            else None,
+            safe_zone=tuple(zone) if (zone := creative.provenance.get("safe_zone")) else None,
+            source=visual_source.get("kind", "photo" if preserve else "generated"),
+            model_id=(visual_source.get("model") or {}).get("id", ""),
         )
 
     def background(self) -> Image.Image | None:
@@ -119,6 +123,8 @@ class CreativeSpec:
             "allow_upscale": self.allow_upscale,
             "label": self.label,
             "safe_zone": list(self.safe_zone) if self.safe_zone else None,
+            "source": self.source,
+            "model_id": self.model_id,
             "visual": visual_file,
             "logo": logo_file,
         }
@@ -268,4 +274,6 @@ def load_spec(path: str | Path) -> CreativeSpec:
         label=label,
         logo=_image(path.parent, data["logo"], "logo", where) if data.get("logo") else None,
         safe_zone=zone,
+        source="photo" if data.get("source") == "photo" else "generated",
+        model_id=str(data.get("model_id") or ""),
     )
