@@ -169,6 +169,9 @@ def generate_creatives(
 
         copy = write_copy(product, tone=tone or "neutral", lang=lang)
     compliance = check_copy_compliance(copy, product, allow_warnings)
+    from adcraft.creative.compliance.price import check_price_claims
+
+    price_claims = check_price_claims(copy.texts(), product.price, product.original_price)
     texts = texts_from_copy(copy)
     # 2. the visual: the merchant's photo (pixels kept) or a generated one
     t0 = time.perf_counter()
@@ -233,6 +236,7 @@ def generate_creatives(
             source,
             time.perf_counter() - started,
             audience,
+            price_claims,
         )
     return creatives
 
@@ -271,6 +275,7 @@ def _export(
     source: dict,
     seconds: float,
     audience: str | None,
+    price_claims: dict | None = None,
 ) -> None:
     slug = _slug(product)
     entries = []
@@ -289,6 +294,7 @@ def _export(
             "input": product.to_dict(),
             "copy": copy.to_dict(),
             "compliance": compliance,
+            "price_claims": price_claims,  # the basis of every discount shown (prices, ratio, rule)
             "visual": source,
             "audience": audience,
             "formats": formats,
