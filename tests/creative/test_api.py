@@ -118,7 +118,9 @@ def test_words_inside_the_merchants_photo_are_read_and_checked(tmp_path, shoe_ph
     photo = Image.open(shoe_photo).convert("RGB")
     ImageDraw.Draw(photo).text((90, 20), "全网最低价", font=load_font(44, "Bold"), fill=(200, 0, 0))
     photo.save(shoe_photo)
-    product = Product(title="Cloud Runner sneakers", photo=shoe_photo)
+    product = Product(
+        title="Cloud Runner sneakers", price=59.99, original_price=79.99, currency="USD", photo=shoe_photo
+    )
     out = tmp_path / "out"
     (creative,) = generate_creatives(product, "1080x1080", out_dir=out, copy=en_copy)
     assert "全网最低价" in creative.qa.image_text.replace("\n", "")
