@@ -98,20 +98,11 @@ def client_loop(url: str, scenario: str, product_id: str | None, stop: float, ou
                     product = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
                     r = http.post("/v1/creatives", json={"product": product, "seed": int(rng.integers(1000))})
                 else:
-                    r = http.post("/v1/choose", json={"product_id": product_id, "segment": "s"})
-                    if r.status_code == 200:
-                        http.post(
-                            "/v1/events",
-                            json={
-                                "events": [
-                                    {
-                                        "creative_id": r.json()["creative"]["id"],
-                                        "kind": "impression",
-                                        "segment": "s",
-                                    }
-                                ]
-                            },
-                        )
+                    r = http.post("/v1/choose", json={"campaign_id": product_id, "segment": "s"})
+                    if r.status_code == 200 and rng.random() < 0.05:  # a click on one choice in twenty
+                        click = {"id": f"k{seed}-{len(out)}", "kind": "click",
+                                 "impression_id": r.json()["impression_id"]}  # fmt: skip
+                        http.post("/v1/events", json={"events": [click]})
                 status = r.status_code
                 if status == 429:  # a well-behaved client waits as told
                     time.sleep(min(float(r.headers.get("Retry-After", 1)), max(0.0, stop - time.monotonic())))
@@ -137,14 +128,13 @@ def main() -> None:
         proc, url = start_server(args, data_dir)
         try:
             product_id = None
-            if args.scenario == "choose":  # one product with creatives to choose among
-                r = httpx.post(
-                    url + "/v1/creatives",
-                    timeout=600,
-                    json={"product": PRODUCTS[1], "placements": ["300x250", "160x600", "728x90"]},
-                )
-                r.raise_for_status()
-                product_id = r.json()["product_id"]
+            if args.scenario == "choose":  # one campaign with three variants to choose among
+                variants = [
+                    {"id": f"v{k}", "elements": {"palette": p}} for k, p in enumerate(("red", "blue", "teal"))
+                ]
+                campaign = {"id": "bench", "segments": ["s"], "variants": variants}
+                httpx.post(url + "/v1/campaigns", json=campaign, timeout=60).raise_for_status()
+                product_id = "bench"
             else:  # warm up: the model loads on the first generation
                 httpx.post(
                     url + "/v1/creatives", json={"product": PRODUCTS[0]}, timeout=600
@@ -181,7 +171,8 @@ def main() -> None:
     if len(ok):
         p50, p95, p99 = np.percentile(ok, [50, 95, 99])
         print(
-            f"latency of ok requests: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+            f"latency of ok requests: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"p99 {p99 * 1000:.0f} ms"
         )
     print(f"server peak RSS: {peak:.0f} MiB")
 

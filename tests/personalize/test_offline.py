@@ -3,7 +3,14 @@ import pandas as pd
 import pytest
 
 from adcraft.errors import DataError, InvalidInputError
-from adcraft.personalize.offline import greedy_policy, load_obd_sample, read_log, train_and_evaluate
+from adcraft.personalize.offline import (
+    bts_action_dist,
+    greedy_policy,
+    load_obd_sample,
+    obd_bts_check,
+    read_log,
+    train_and_evaluate,
+)
 
 
 def _event_log(path, n=3000, seed=0):
@@ -72,6 +79,21 @@ def test_greedy_policy_rows_sum_to_one_and_favour_the_best():
     assert np.allclose(p.sum(axis=1), 1) and p[0, 1] == pytest.approx(0.8) and p[1, 0] == pytest.approx(0.8)
     with pytest.raises(InvalidInputError):
         greedy_policy(q, epsilon=2)
+    only = greedy_policy(q, epsilon=0.3, eligible=np.array([[True, False, True], [False, True, True]]))
+    assert only[0, 1] == 0 and only[0, 2] == pytest.approx(0.85) and only[1, 0] == 0
+
+
+def test_bernoulli_ts_estimated_on_the_random_log_brackets_its_own_logged_ctr():
+    """The obp authors' check on the Open Bandit sample: off-policy value of BTS vs BTS's on-policy CTR."""
+    try:
+        dist = bts_action_dist(n_sim=20_000)
+    except DataError as exc:
+        pytest.skip(str(exc))
+    assert dist.shape == (80, 3) and np.allclose(dist.sum(axis=0), 1)
+    check = obd_bts_check(n_sim=20_000)
+    for e in check.estimates:
+        assert e.ci_low <= check.on_policy.value <= e.ci_high, (e, check.on_policy)
+    assert 0.9 < check.diagnostics.mean_weight < 1.1  # BTS is supported by the uniform log
 
 
 def test_open_bandit_dataset_sample_from_the_wheel():

@@ -3,26 +3,44 @@ import pytest
 
 from adcraft.errors import InvalidInputError
 from adcraft.personalize.segments import get_segment
-from adcraft.personalize.simulator import Market, MarketConfig, run_policies, summarise
+from adcraft.personalize.simulator import WORLDS, World, WorldConfig, run_policies, summarise
 from adcraft.personalize.variants import MAX_VARIANTS, generate_variants
 
 
-def test_market_ctrs_are_in_band_and_reproducible():
-    a, b = Market.draw(MarketConfig(), 3), Market.draw(MarketConfig(), 3)
-    assert np.array_equal(a.ctr, b.ctr) and a.creatives == b.creatives
-    assert a.ctr.min() >= 0.005 and a.ctr.max() <= 0.05 and a.ctr.shape == (6, 2, 16)
-    with pytest.raises(InvalidInputError, match="n_creatives"):
-        Market.draw(MarketConfig(n_creatives=1), 0)
+@pytest.mark.parametrize("world", WORLDS)
+def test_worlds_have_realistic_ctrs_and_creative_effects(world):
+    a, b = World.draw(WorldConfig(world=world), 3), World.draw(WorldConfig(world=world), 3)
+    assert np.array_equal(a.ctr, b.ctr) and a.variants == b.variants
+    feed = a.ctr[:, 0]  # (segments, variants) in the main placement
+    assert 0.002 < feed.mean(axis=1).min() and feed.mean(axis=1).max() < 0.011
+    lift = feed.max(axis=1) / feed.mean(axis=1) - 1
+    assert np.all((lift > 0.09) & (lift < 0.31))
+    assert set(a.variants[0]) >= {"palette", "template", "headline", "cta"}  # real variant elements
+    best = feed.argmax(axis=1)
+    if world in ("one_best", "no_segment"):
+        assert len(set(best)) == 1
+    if world == "no_segment":
+        assert np.allclose(feed, feed[0])
+    assert np.all(a.ctr[:, 1] < a.ctr[:, 0])  # the side slot is clicked less, whatever the creative
 
 
-def test_learning_policies_beat_random_with_sublinear_regret():
-    runs = [run_policies(impressions=20000, seed=0, batch_size=500)]
+def test_world_config_is_checked():
+    with pytest.raises(InvalidInputError, match="world 'flat'"):
+        World.draw(WorldConfig(world="flat"), 0)
+    with pytest.raises(InvalidInputError, match="n_variants"):
+        World.draw(WorldConfig(n_variants=1), 0)
+
+
+def test_learners_beat_random_in_a_world_with_big_effects():
+    config = WorldConfig(ctr_range=(0.05, 0.08), lift_range=(0.8, 1.0), n_variants=6)
+    runs = [run_policies(impressions=8000, seed=s, batch_size=500, config=config) for s in (0, 1)]
     by = {s.policy: s for s in summarise(runs)}
-    assert by["contextual"].ctr_mean > 1.2 * by["random"].ctr_mean
-    assert by["contextual"].regret_mean < by["random"].regret_mean
-    assert by["contextual"].half_ratio < 0.8 < by["random"].half_ratio  # random's regret grows linearly
-    assert np.all(np.diff(by["random"].curve) >= 0)  # expected regret never decreases
-    assert len(by["random"].curve) == 20000
+    for learner in ("segment_thompson", "contextual"):
+        assert by[learner].ctr[0] > 1.15 * by["random"].ctr[0]
+        assert by[learner].regret[0] < 0.7 * by["random"].regret[0]
+        assert by[learner].half_ratio < 0.9 < by["random"].half_ratio
+    assert np.all(np.diff(by["random"].curve) >= 0)
+    assert len(by["random"].curve) == 8000 and by["random"].seeds == 2
 
 
 def test_run_policies_rejects_unknown_policies():

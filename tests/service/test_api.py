@@ -142,45 +142,6 @@ def test_full_queue_answers_429_with_retry_after(make_client):
     assert "adcraft_rejected_total 2.0" in metrics
 
 
-def test_choose_learns_from_events(make_client):
-    client = make_client()
-    out = _generate(client, placements=["300x250", "160x600", "728x90"])
-    ids = [c["id"] for c in out["creatives"]]
-    best = ids[1]
-    events = [{"creative_id": cid, "kind": "impression", "segment": "s"} for cid in ids for _ in range(40)]
-    events += [{"creative_id": best, "kind": "click", "segment": "s"} for _ in range(30)]
-    assert client.post("/v1/events", json={"events": events}).json() == {"recorded": len(events)}
-    picks = [
-        client.post("/v1/choose", json={"product_id": out["product_id"], "segment": "s", "seed": k}).json()
-        for k in range(20)
-    ]
-    assert all(p["candidates"] == 3 for p in picks)
-    assert sum(p["creative"]["id"] == best for p in picks) >= 18
-    one = client.post("/v1/choose", json={"product_id": out["product_id"], "placement": "728x90", "seed": 1})
-    assert one.json()["creative"]["notes"]["size"] == "728x90"
-
-
-@pytest.mark.parametrize(
-    "body,status,needle",
-    [
-        ({"events": [{"creative_id": "ghost", "kind": "click"}]}, 404, "ghost"),
-        ({"events": [{"creative_id": "x", "kind": "like"}]}, 422, "kind"),
-        ({"events": []}, 422, "events"),
-    ],
-)
-def test_event_errors(make_client, body, status, needle):
-    response = make_client().post("/v1/events", json=body)
-    assert response.status_code == status and needle in json.dumps(response.json()["detail"])
-
-
-def test_choose_errors(make_client):
-    client = make_client()
-    assert client.post("/v1/choose", json={"product_id": "nope"}).status_code == 404
-    out = _generate(client)
-    response = client.post("/v1/choose", json={"product_id": out["product_id"], "placement": "1x1"})
-    assert response.status_code == 404 and "1x1" in response.json()["detail"]
-
-
 def test_api_key_guards_v1_but_not_health(make_client):
     client = make_client(api_key="s3cret")
     assert client.get("/v1/creatives").status_code == 401

@@ -56,10 +56,9 @@ def test_errors_name_the_bad_value(store):
         store.list_creatives(limit=0)
 
 
-def test_delete_creative_removes_files_and_events(store):
+def test_delete_creative_removes_files(store):
     pid = store.add_product({"title": "x"})
     cid = _creative(store, pid)
-    store.record_events([{"creative_id": cid, "kind": "impression"}])
     path = store.creative_file(cid, "image")
     store.delete_creative(cid)
     assert not path.exists()
@@ -78,28 +77,6 @@ def test_jobs_count_done_and_failed(store):
     assert (job["status"], job["done"], job["failed"], len(job["results"])) == ("done", 1, 1, 2)
     with pytest.raises(InvalidInputError, match="status"):
         store.update_job(jid, status="exploded")
-
-
-def test_event_counts_per_segment(store):
-    pid = store.add_product({"title": "x"})
-    a, b = _creative(store, pid, "a"), _creative(store, pid, "b")
-    store.record_events(
-        [
-            {"creative_id": a, "kind": "impression", "segment": "s1"},
-            {"creative_id": a, "kind": "click", "segment": "s1"},
-            {"creative_id": a, "kind": "impression", "segment": "s2"},
-            {"creative_id": b, "kind": "impression", "segment": "s1"},
-        ]
-    )
-    assert store.event_counts([a, b]) == {
-        a: {"impression": 2, "click": 1, "conversion": 0},
-        b: {"impression": 1, "click": 0, "conversion": 0},
-    }
-    assert store.event_counts([a], segment="s2")[a]["impression"] == 1
-    with pytest.raises(InvalidInputError, match="kind"):
-        store.record_events([{"creative_id": a, "kind": "like"}])
-    with pytest.raises(NotFoundError, match="ghost"):
-        store.record_events([{"creative_id": "ghost", "kind": "click"}])
 
 
 def test_any_sqlalchemy_url(tmp_path):

@@ -22,9 +22,9 @@ def _register_commands() -> None:
     """Attach every command group once; each module owns its own commands."""
     if getattr(app, "_adcraft_registered", False):
         return
-    from adcraft.cli import batch, compliance, creative, data, delivery, model, personalize, service
+    from adcraft.cli import batch, campaign, compliance, creative, data, delivery, model, personalize, service
 
-    for module in (model, data, creative, compliance, delivery, personalize, service, batch):
+    for module in (model, data, creative, compliance, delivery, personalize, campaign, service, batch):
         module.register(app)
     app._adcraft_registered = True
 

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import expit
 
 from adcraft.errors import InvalidInputError
 from adcraft.personalize.events import Event
-from adcraft.personalize.features import FeatureBuilder, make_row
 from adcraft.personalize.state import file_lock, read_json, write_json_atomic
 
 logger = logging.getLogger(__name__)
@@ -149,13 +149,25 @@ class ContextualThompsonSelector(_Persistent):
     def design(
         self, contexts: Sequence[Mapping[str, Any]], elements: Sequence[Mapping[str, Any]]
     ) -> sp.csr_matrix:
-        """Feature matrix (rows pair contexts[i] with elements[i]) plus the bias column."""
-        rows = [
-            make_row({k: str(v) for k, v in c.items()}, {k: str(v) for k, v in e.items()})
-            for c, e in zip(contexts, elements)
-        ]
-        X = FeatureBuilder(n_features=self.n_features, interactions=True).fit(rows).transform(rows)
-        return sp.hstack([X, np.ones((X.shape[0], 1))], format="csr")
+        """Feature matrix (rows pair contexts[i] with elements[i]) plus the bias column.
+
+        The tokens and their hashes are FeatureBuilder's (`ctx.k=v`, `el.k=v` and their ctx × el
+        crosses, hashed with pandas' hash_array), built directly: serving calls this per request.
+        """
+        tokens, rows = [], []
+        for i, (c, e) in enumerate(zip(contexts, elements, strict=True)):
+            ctx = [f"ctx.{k}={v}" for k, v in c.items()]
+            el = [f"el.{k}={v}" for k, v in e.items()]
+            row = ctx + el + [a + "|" + b for a in ctx for b in el]
+            tokens.extend(row)
+            rows.extend([i] * len(row))
+        n = len(contexts)
+        hashed = pd.util.hash_array(np.array(tokens, dtype=object)) % np.uint64(self.n_features)
+        X = sp.csr_matrix(
+            (np.ones(len(tokens)), (np.array(rows, dtype=np.int64), hashed.astype(np.int64))),
+            shape=(n, self.n_features),
+        )
+        return sp.hstack([X, np.ones((n, 1))], format="csr")
 
     def scores(self, X: sp.csr_matrix, rng: np.random.Generator | None = None) -> np.ndarray:
         """Logits of X under a posterior draw (or the posterior mean when rng is None)."""
@@ -183,26 +195,35 @@ class ContextualThompsonSelector(_Persistent):
                 raise InvalidInputError("candidates without .elements() need elements=[...] alongside")
             elements = [c.elements() for c in candidates]
         with self._lock:
-            self.creatives.update({i: dict(e) for i, e in zip(ids, elements)})
+            self.creatives.update({i: dict(e) for i, e in zip(ids, elements, strict=True)})
         X = self.design([context] * len(ids), elements)
         return candidates[int(np.argmax(self.scores(X, rng)))]
 
     def update_xy(self, X: sp.csr_matrix, y: np.ndarray) -> None:
-        """One Laplace step: MAP weights given the current Gaussian prior, then add the Hessian diagonal."""
+        """One Laplace step: MAP weights given the current Gaussian prior, then add the Hessian diagonal.
+
+        Only the weights some row touches move (the others' MAP is their prior mean), so the
+        optimisation runs over those columns alone.
+        """
         y = np.asarray(y, dtype=float)
+        X = sp.csr_matrix(X)
+        active = np.unique(X.indices)
+        Xa = X[:, active]
         with self._lock:
-            m, q = self.mean, self.precision
+            m, q = self.mean[active], self.precision[active]
 
             def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
-                z = X @ w
+                z = Xa @ w
                 nll = np.sum(np.logaddexp(0, z) - y * z)
-                grad = X.T @ (expit(z) - y) + q * (w - m)
+                grad = Xa.T @ (expit(z) - y) + q * (w - m)
                 return nll + 0.5 * np.sum(q * (w - m) ** 2), grad
 
             w = minimize(objective, m, jac=True, method="L-BFGS-B", options={"maxiter": 100}).x
-            p = expit(X @ w)
-            self.precision = q + np.asarray(X.multiply(X).T @ (p * (1 - p))).ravel()
-            self.mean = w
+            p = expit(Xa @ w)
+            mean, precision = self.mean.copy(), self.precision.copy()
+            mean[active] = w
+            precision[active] = q + np.asarray(Xa.multiply(Xa).T @ (p * (1 - p))).ravel()
+            self.mean, self.precision = mean, precision
 
     def update(self, events: Iterable[Event]) -> int:
         """Learn from events whose creative elements are known (from the event or an earlier select)."""

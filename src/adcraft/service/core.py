@@ -1,4 +1,4 @@
-"""What the routes call: generation through the pool, jobs, uploads, zips and creative choice."""
+"""What the routes call: generation through the pool, jobs, uploads, zips and campaigns."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from adcraft.batch.jobs import GenerationSettings, generate_for_product, load_pipeline
 from adcraft.errors import AdcraftError, InvalidInputError, NotFoundError
+from adcraft.personalize.serving import CampaignServer
 from adcraft.service.metrics import ServiceMetrics
 from adcraft.service.pool import GenerationPool
 from adcraft.service.settings import ServiceSettings
@@ -59,6 +60,7 @@ class CreativeService:
         self.metrics = ServiceMetrics()
         self.model = ModelHolder(settings.model, pipeline)
         self.pool = GenerationPool(settings.workers, settings.queue_size, self.metrics.pool_changed)
+        self.campaigns = CampaignServer(self.store)  # campaigns, choices with propensities, events
 
     def close(self) -> None:
         """Stop the pool and release the database."""
@@ -96,7 +98,7 @@ class CreativeService:
         return product
 
     def generate_now(self, product: dict, settings: GenerationSettings) -> dict:
-        """Generate one product's creatives (in the calling thread) and record them; returns ids and records."""
+        """Generate one product's creatives (in the calling thread) and record them: ids and records."""
         from adcraft.creative.product import Product
 
         resolved = self._product_with_photo(product)
@@ -197,41 +199,3 @@ class CreativeService:
                         zf.write(path, arcname)
                         written.add(arcname)
         return buf.getvalue()
-
-    # personalisation ------------------------------------------------------------------------------
-    def choose(
-        self, product_id: str, segment: str, placement: str | None = None, seed: int | None = None
-    ) -> dict:
-        """Thompson-sample one of a product's creatives for a segment from its logged impressions and clicks."""
-        import numpy as np
-
-        from adcraft.personalize.bandits import ThompsonSelector
-
-        self.store.get_product(product_id)
-        candidates = [
-            c
-            for c in self.store.list_creatives(product_id=product_id, limit=500)
-            if placement is None or c["placement"] == placement or c["notes"].get("size") == placement
-        ]
-        if not candidates:
-            where = f" for placement {placement!r}" if placement else ""
-            raise NotFoundError(f"product {product_id!r} has no creatives{where}")
-        ids = [c["id"] for c in candidates]
-        counts = self.store.event_counts(ids, segment=segment)
-        selector = ThompsonSelector.from_dict(
-            {
-                "prior_alpha": 1.0,
-                "prior_beta": 1.0,
-                "counts": {
-                    segment: {
-                        cid: [n["impression"], min(n["click"], n["impression"])] for cid, n in counts.items()
-                    }
-                },
-            }
-        )
-        chosen = selector.select(segment, ids, np.random.default_rng(seed))
-        return {
-            "creative": next(c for c in candidates if c["id"] == chosen),
-            "segment": segment,
-            "candidates": len(ids),
-        }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -77,45 +77,3 @@ class Upload(BaseModel):
     """Where an uploaded photo is stored; pass it as the product's 'photo'."""
 
     photo: str
-
-
-class ChooseRequest(BaseModel):
-    """A user context to pick one of a product's creatives for."""
-
-    product_id: str
-    segment: str = Field("all", min_length=1, max_length=64, description="the user's audience segment")
-    placement: str | None = None
-    context: dict[str, str] = Field(
-        default_factory=dict, description="user/request features, logged with events"
-    )
-    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="fix the random draw (tests, replays)")
-
-
-class ChooseResponse(BaseModel):
-    """The chosen creative."""
-
-    creative: Creative
-    segment: str
-    candidates: int
-
-
-class EventIn(BaseModel):
-    """One feedback event on a creative."""
-
-    creative_id: str
-    kind: Literal["impression", "click", "conversion"]
-    segment: str | None = Field(None, max_length=64)
-    user_id: str | None = Field(None, max_length=128)
-    context: dict[str, str] = Field(default_factory=dict)
-
-
-class EventsRequest(BaseModel):
-    """A batch of feedback events."""
-
-    events: list[EventIn] = Field(..., min_length=1, max_length=10_000)
-
-
-class EventsRecorded(BaseModel):
-    """How many events were stored."""
-
-    recorded: int

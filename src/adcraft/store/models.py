@@ -1,4 +1,4 @@
-"""The database tables (SQLAlchemy 2 declarative): products, creatives, jobs and feedback events."""
+"""The database tables (SQLAlchemy 2 declarative): products, creatives, jobs (campaigns: campaigns.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-EVENT_KINDS = ("impression", "click", "conversion")
 JOB_STATES = ("queued", "running", "done", "failed")
 QA_STATES = ("pass", "warn", "fail", "unchecked")
 
@@ -73,17 +72,3 @@ class JobRow(Base):
     results: Mapped[list] = mapped_column(JSON, default=list)  # one entry per product: ids or an error
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-
-
-class EventRow(Base):
-    """A feedback event on a creative: impression, click or conversion."""
-
-    __tablename__ = "events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    creative_id: Mapped[str] = mapped_column(ForeignKey("creatives.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    segment: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    user_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    context: Mapped[dict] = mapped_column(JSON, default=dict)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

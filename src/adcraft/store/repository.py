@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from adcraft.errors import ConfigError, InvalidInputError, NotFoundError
+from adcraft.store.campaigns import CampaignStore
 from adcraft.store.files import relative_to_root, resolve_inside
 from adcraft.store.models import (
-    EVENT_KINDS,
     JOB_STATES,
     QA_STATES,
     Base,
     CreativeRow,
-    EventRow,
     JobRow,
     ProductRow,
     utcnow,
@@ -38,6 +36,7 @@ def default_url(data_dir: str | Path) -> str:
 def _enable_sqlite_wal(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cur.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent on a crash; no fsync per logged choice
     cur.execute("PRAGMA foreign_keys=ON")  # so deleting a product deletes its creatives and events
     cur.execute("PRAGMA busy_timeout=10000")  # wait for another writer instead of failing at once
     cur.close()
@@ -58,6 +57,7 @@ class Store:
             event.listen(self.engine, "connect", _enable_sqlite_wal)
         Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self.campaigns = CampaignStore(self._session)  # campaigns, variants, impressions, feedback
         logger.info("store at %s (%s)", self.data_dir, self.engine.dialect.name)
 
     def session(self) -> Session:
@@ -164,13 +164,12 @@ class Store:
             return [_creative_dict(r) for r in s.scalars(query.limit(limit).offset(offset))]
 
     def delete_creative(self, creative_id: str) -> None:
-        """Delete a creative's record, its events and its files."""
+        """Delete a creative's record and its files (campaign variants keep their logged history)."""
         with self.session() as s, s.begin():
             row = s.get(CreativeRow, creative_id)
             if row is None:
                 raise NotFoundError(f"creative {creative_id!r} does not exist")
             paths = [row.image_path, row.manifest_path]
-            s.query(EventRow).filter(EventRow.creative_id == creative_id).delete()
             s.delete(row)
         for rel in paths:
             path = resolve_inside(self.data_dir, rel)
@@ -229,49 +228,6 @@ class Store:
                 "created": row.created.isoformat(),
                 "updated": row.updated.isoformat(),
             }
-
-    # events -----------------------------------------------------------------------------------
-    def record_events(self, events: Iterable[dict]) -> int:
-        """Record feedback events ({creative_id, kind, segment?, user_id?, context?}); returns how many."""
-        rows = []
-        for i, e in enumerate(events):
-            if e.get("kind") not in EVENT_KINDS:
-                raise InvalidInputError(f"event {i} kind {e.get('kind')!r} must be one of {EVENT_KINDS}")
-            rows.append(
-                EventRow(
-                    creative_id=e["creative_id"],
-                    kind=e["kind"],
-                    segment=e.get("segment"),
-                    user_id=e.get("user_id"),
-                    context=e.get("context") or {},
-                )
-            )
-        with self.session() as s, s.begin():
-            ids = {r.creative_id for r in rows}
-            found = set(s.scalars(select(CreativeRow.id).where(CreativeRow.id.in_(ids))))
-            missing = sorted(ids - found)
-            if missing:
-                raise NotFoundError(f"creative {missing[0]!r} does not exist")
-            s.add_all(rows)
-        return len(rows)
-
-    def event_counts(
-        self, creative_ids: Iterable[str], segment: str | None = None
-    ) -> dict[str, dict[str, int]]:
-        """Per creative: how many impressions, clicks and conversions (optionally within one segment)."""
-        ids = list(creative_ids)
-        counts = {cid: {k: 0 for k in EVENT_KINDS} for cid in ids}
-        query = (
-            select(EventRow.creative_id, EventRow.kind, func.count())
-            .where(EventRow.creative_id.in_(ids))
-            .group_by(EventRow.creative_id, EventRow.kind)
-        )
-        if segment is not None:
-            query = query.where(EventRow.segment == segment)
-        with self.session() as s:
-            for cid, kind, n in s.execute(query):
-                counts[cid][kind] = int(n)
-        return counts
 
 
 def _creative_dict(row: CreativeRow) -> dict:
