@@ -78,6 +78,23 @@ def _clash(box: Box, rendered: Rendered) -> int:
     return int(mask.sum()) + sum(box.intersection(t.box) for t in rendered.texts)
 
 
+def label_font_px(width: int, height: int) -> int:
+    """The label's font size on a canvas of this size."""
+    return max(LABEL_MIN_PX, int(text_scale(width, height) * LABEL_SIZE_SHARE))
+
+
+def label_footprint(label: AILabel, width: int, height: int) -> tuple[int, int]:
+    """(w, h) px the label's pill and its margin take on a canvas of this size."""
+    from adcraft.creative.fonts import load_font
+
+    size = label_font_px(width, height)
+    left, top, right, bottom = load_font(size, "Regular").getbbox(label.validate().shown, anchor="ls")
+    margin = max(2, size // 3)
+    return (right - left) + 2 * max(3, size // 3) + 2 * margin, (bottom - top) + 2 * max(
+        2, size // 5
+    ) + 2 * margin
+
+
 def stamp_label(rendered: Rendered, label: AILabel, area: Box | None = None) -> Rendered:
     """Draw the visible label in a corner (of area: a network's safe area; default the canvas) clear of
     product and copy; it joins the texts QA checks.
@@ -90,7 +107,7 @@ def stamp_label(rendered: Rendered, label: AILabel, area: Box | None = None) -> 
     label.validate()
     text = label.shown
     width, height = rendered.image.size
-    size = max(LABEL_MIN_PX, int(text_scale(width, height) * LABEL_SIZE_SHARE))
+    size = label_font_px(width, height)
     font = load_font(size, "Regular")
     left, top, right, bottom = font.getbbox(text, anchor="ls")
     pad_x, pad_y = max(3, size // 3), max(2, size // 5)

@@ -10,9 +10,17 @@ from typing import Any
 
 from PIL import Image
 
-from adcraft.creative.aigc import AILabel, stamp_label
+from adcraft.creative.aigc import AILabel, label_footprint, stamp_label
 from adcraft.creative.fonts import check_glyphs
-from adcraft.creative.layout import DEFAULT_FAMILY, FAMILIES, Content, Layout, iter_layouts, safe_area
+from adcraft.creative.layout import (
+    DEFAULT_FAMILY,
+    FAMILIES,
+    Content,
+    Layout,
+    SafeZone,
+    iter_layouts,
+    safe_area,
+)
 from adcraft.creative.palette import Palette, resolve_palette
 from adcraft.creative.placements import Placement, parse_placement
 from adcraft.creative.quality import QAReport, QAThresholds, TextReader, check_rendered
@@ -20,6 +28,8 @@ from adcraft.creative.render import CreativeTexts, TextItem, render_creative, tr
 from adcraft.creative.themes import render_theme_background
 
 logger = logging.getLogger(__name__)
+
+BANNER_ASPECT = 3.0  # width/height from which layouts are one row (layout.templates_for: "banner")
 
 
 @dataclass
@@ -69,6 +79,15 @@ class Creative:
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "files": [p.name for p in self.files],
         }
+
+
+def _label_strip(placement: Placement, label: AILabel | None, safe_zone: SafeZone | None) -> SafeZone | None:
+    """A banner has no free corner for the AI label: its layout leaves a strip at the right end for it."""
+    if label is None or placement.aspect < BANNER_ASPECT:
+        return safe_zone
+    top, right, bottom, left = safe_zone or (0.0, 0.0, 0.0, 0.0)
+    strip = label_footprint(label, placement.width, placement.height)[0] / placement.width
+    return (top, right + strip, bottom, left)
 
 
 def texts_from_copy(copy: Any) -> CreativeTexts:
@@ -128,6 +147,7 @@ class CreativeComposer:
         style = FAMILIES[family][0] if family in FAMILIES else FAMILIES[DEFAULT_FAMILY][0]
         footprint = trimmed_size(visual) if theme else None  # decorations keep clear of the product
         area = safe_area(placement, safe_zone) if safe_zone else None  # the AI label stays visible too
+        safe_zone = _label_strip(placement, label, safe_zone)
         best = None
         attempts = 0
         started = time.perf_counter()

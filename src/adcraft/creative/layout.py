@@ -13,6 +13,7 @@ MARGIN = 0.06  # outer margin as a share of the shorter canvas side
 GAP = 0.025  # gap between elements as a share of the shorter canvas side
 POINTS_MIN_SIDE = 500  # px; selling points only on canvases whose shorter side is at least this
 SUBLINE_MIN_SIDE = 300  # px; the sub-line only on canvases whose shorter side is at least this
+TINY_SIDE = 60  # px; canvases shorter than this (320x50) show no badge and no struck list price
 # template family (a segment's style) -> (background style, preferred template)
 FAMILIES: dict[str, tuple[str, str | None]] = {
     "classic": ("gradient", None),
@@ -228,7 +229,7 @@ def make_layout(
         and short >= POINTS_MIN_SIDE
         and template not in ("hero", "banner", "skyscraper"),
         price=content.price,
-        badge=content.badge and content.price,
+        badge=content.badge and content.price and short >= TINY_SIDE,
         logo=content.logo,
     )
     canvas = Box(margin, margin, w - 2 * margin, h - 2 * margin)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from adcraft.creative.layout import Box, Layout
+from adcraft.creative.layout import TINY_SIDE, Box, Layout
 from adcraft.creative.palette import BLACK, RGB, WHITE, Palette, contrast_ratio
 from adcraft.creative.textfit import FitResult, fit_text
 from adcraft.errors import InvalidInputError
@@ -311,6 +312,13 @@ def _plan_price(
     ]
 
 
+def _shown_texts(texts: CreativeTexts, layout: Layout) -> CreativeTexts:
+    """The texts a canvas shows: a tiny one (320x50) drops the struck list price, unreadable there."""
+    if min(layout.width, layout.height) < TINY_SIDE and texts.original_price:
+        return dataclasses.replace(texts, original_price=None)
+    return texts
+
+
 def _canvas(layout: Layout, palette: Palette, style: str, background: Image.Image | None) -> Image.Image:
     """A copy of the given background, or one drawn in the palette's colours and style."""
     if background is None:
@@ -337,6 +345,7 @@ def render_creative(
     """Draw one creative: background (given, e.g. a theme's, or drawn in `style`), product, logo,
     shapes, then every text in its box."""
     boxes, align = layout.boxes, layout.align
+    texts = _shown_texts(texts, layout)
     canvas = _canvas(layout, palette, style, background)
     placed, mask = place_product(canvas, visual, boxes["product"], allow_upscale)
     if logo is not None and "logo" in boxes:
@@ -397,7 +406,7 @@ def render_creative(
         shapes.append((plans[-1].block, area, "center"))
     if texts.cta and "cta" in boxes:
         area = boxes["cta"]
-        inner = area.inset(max(4, area.h // 3), max(2, area.h // 5))
+        inner = area.inset(max(4, min(area.h, area.w // 2) // 3), max(2, area.h // 5))
         plans.append(_plan("cta", texts.cta, inner, scale, shrink, align, palette.accent_text))
         block = plans[-1].block
         if align != "center":  # shift the text right by the button's padding
