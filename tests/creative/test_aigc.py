@@ -109,3 +109,34 @@ def test_generated_creatives_are_labelled_in_pixels_and_files(tmp_path, zh_copy)
     assert back["model_id"] == "tiny-random-0" and back["aigc"]["Label"] == "1"
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["creatives"][0]["content_label"]["Xmp.iptcExt.AISystemUsed"] == "tiny-random-0"
+
+
+def test_the_label_text_and_position_are_configurable_and_bad_ones_refused_before_work(tmp_path, en_copy):
+    from adcraft.creative.api import generate_creatives
+    from adcraft.creative.product import Product
+    from adcraft.diffusion.pipeline import TextToImagePipeline
+
+    product = Product(title="Cloud Runner sneakers", price=59.99, original_price=79.99, currency="USD")
+    pipeline = TextToImagePipeline.tiny_random(seed=0)
+    with pytest.raises(InvalidInputError, match="position 'middle' must be one of"):
+        generate_creatives(
+            product,
+            "800x800",
+            out_dir=tmp_path / "bad",
+            pipeline=pipeline,
+            copy=en_copy,
+            ai_label=AILabel(position="middle"),
+        )
+    assert not (tmp_path / "bad").exists()
+    (default,) = generate_creatives(product, "800x800", pipeline=pipeline, copy=en_copy, num_steps=2)
+    assert default.texts[-1].text == "AI-generated"  # the default follows the copy's language
+    (custom,) = generate_creatives(
+        product,
+        "800x800",
+        pipeline=pipeline,
+        copy=en_copy,
+        num_steps=2,
+        ai_label=AILabel("Made with AI", "top-left"),
+    )
+    item = custom.texts[-1]
+    assert item.text == "Made with AI" and item.box.x < 100 and item.box.y < 100

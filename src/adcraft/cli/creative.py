@@ -53,6 +53,13 @@ def register(app: typer.Typer) -> None:
         lang: Annotated[str, typer.Option(help="Copy language: auto, zh or en.")] = "auto",
         model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
         steps: Annotated[int, typer.Option(help="Sampler steps for the generated visual (1-200).")] = 20,
+        category: Annotated[
+            str | None, typer.Option(help="Advertising-law product category (drug, cosmetics, ...).")
+        ] = None,
+        ai_label: Annotated[str, typer.Option(help="Visible AI-content label text (default AI生成).")] = "",
+        ai_label_position: Annotated[
+            str, typer.Option(help="auto, bottom-right, bottom-left, top-right or top-left.")
+        ] = "auto",
     ) -> None:
         """Make ad creatives for a product in every placement, with QA and a manifest."""
         from rich.console import Console
@@ -72,6 +79,9 @@ def register(app: typer.Typer) -> None:
         formats = check_formats(format.split(","))
         check_quality(quality)
         check_output_dir(out, "--out")
+        from adcraft.creative.aigc import AILabel
+
+        label = AILabel(ai_label, ai_label_position, "en" if lang == "en" else "zh").validate()
         if audience:
             from adcraft.personalize.segments import get_segment
 
@@ -86,6 +96,7 @@ def register(app: typer.Typer) -> None:
             brand=brand,
             photo=str(photo) if photo else None,
             language=None if lang == "auto" else lang,
+            category=category,
         )
         pipeline = None
         if item.photo is None:  # the visual is generated: load the model once, up front
@@ -104,6 +115,7 @@ def register(app: typer.Typer) -> None:
             lang=None if lang == "auto" else lang,
             pipeline=pipeline,
             num_steps=steps,
+            ai_label=label if (ai_label or ai_label_position != "auto") else None,
         )
         table = Table("placement", "file", "QA")
         for creative in creatives:

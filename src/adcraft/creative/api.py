@@ -150,10 +150,17 @@ def generate_creatives(
     palette: Palette | str | None = None,
     num_steps: int = 20,
     composer: CreativeComposer | None = None,
+    ai_label: AILabel | None = None,
 ) -> list[Creative]:
-    """Product -> one checked creative per placement; with out_dir, image files and manifest.json."""
+    """Product -> one checked creative per placement; with out_dir, image files and manifest.json.
+
+    ai_label sets the visible AI-content label's text and position on generated visuals (default: the
+    copy language's 「AI生成」 / "AI-generated", in a clear corner); it cannot be switched off.
+    """
     started = time.perf_counter()
     product = coerce_product(product)
+    if ai_label is not None:
+        ai_label.validate()
     targets = parse_placements(placements)
     formats = check_formats(formats)
     check_quality(quality)
@@ -217,7 +224,7 @@ def generate_creatives(
             family=family,
             logo=logo,
             preserve_pixels=product.photo is not None,
-            label=AILabel(lang=copy.lang) if photo is None else None,
+            label=_visible_label(ai_label, copy.lang) if photo is None else None,
         )
         creative.timings["visual"] = visual_seconds / len(targets)
         creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
@@ -253,6 +260,12 @@ def _check_read_back(creative: Creative, lang: str, product: Product, reader: An
         found = [h.matched for h in report.hits if h.severity == "block"]
         creative.qa.failures.append(f"text in the image breaks advertising rules: {found}")
         creative.qa.passed = False
+
+
+def _visible_label(label: AILabel | None, lang: str) -> AILabel:
+    """The configured visible label; its default text follows the copy's language."""
+    label = label or AILabel()
+    return label if label.text else AILabel(label.text, label.position, lang)
 
 
 def _content_label(creative: Creative, source: dict) -> ContentLabel:
