@@ -6,6 +6,7 @@ import html
 import io
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,7 +115,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _backgrounds(layers: Layers):  # noqa: ANN202 - yields (ext, bytes, settings)
+def _backgrounds(layers: Layers) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
     png = io.BytesIO()
     layers.background.save(png, "PNG")
     yield "png", optimise_png(png.getvalue()), {"background": "png"}

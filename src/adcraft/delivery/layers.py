@@ -48,7 +48,7 @@ def _label_box(rendered: Rendered) -> Box | None:
     return Box(item.box.x - pad_x, item.box.y - pad_y, item.box.w + 2 * pad_x, item.box.h + 2 * pad_y)
 
 
-def _cut(name: str, final: np.ndarray, mask: np.ndarray) -> Layer | None:
+def cut_layer(name: str, final: np.ndarray, mask: np.ndarray) -> Layer | None:
     """The layer of the masked pixels, cropped to their bounding box."""
     ys, xs = np.nonzero(mask)
     if not len(ys):
@@ -77,10 +77,10 @@ def split_layers(spec: CreativeSpec) -> Layers:
         mask[max(0, box.y) : max(0, box.bottom), max(0, box.x) : max(0, box.right)] = True
         mask &= todo
         todo &= ~mask
-        layer = _cut(name, final, mask)
+        layer = cut_layer(name, final, mask)
         if layer is not None:
             layers.append(layer)
-    static = _cut("static", final, todo)  # e.g. a struck-through line running past its box
+    static = cut_layer("static", final, todo)  # e.g. a struck-through line running past its box
     if static is not None:
         layers.append(static)
     # the label stays on top, as the composer draws it last

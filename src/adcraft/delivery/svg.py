@@ -3,18 +3,20 @@ every text as SVG text in the named font (drawsvg)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from adcraft.creative.palette import to_hex
 from adcraft.creative.render import render_background, trimmed_size
-from adcraft.delivery.layers import Layers, _cut
+from adcraft.delivery.layers import Layer, Layers, cut_layer
 from adcraft.delivery.spec import CreativeSpec, png_bytes
 
 FONT_FAMILY = "Noto Sans CJK SC"  # the bundled font (creative.fonts); name it so editors substitute sanely
 FONT_WEIGHTS = {"Regular": 400, "Medium": 500, "Bold": 700, "Black": 900}
 
 
-def _background_group(spec: CreativeSpec, draw):  # noqa: ANN001 - drawsvg types
+def _background_group(spec: CreativeSpec) -> tuple[Any, str]:
     import drawsvg
 
     w, h = spec.placement.size
@@ -37,7 +39,7 @@ def _background_group(spec: CreativeSpec, draw):  # noqa: ANN001 - drawsvg types
     return group, style
 
 
-def _decorations_group(spec: CreativeSpec):  # noqa: ANN201
+def _decorations_group(spec: CreativeSpec) -> Any:
     import drawsvg
 
     group = drawsvg.Group(id="decorations")
@@ -58,7 +60,7 @@ def _decorations_group(spec: CreativeSpec):  # noqa: ANN201
     return group
 
 
-def _raster_group(name: str, layer) -> object:  # noqa: ANN001
+def _raster_group(name: str, layer: Layer | None) -> Any:
     import drawsvg
 
     group = drawsvg.Group(id=name)
@@ -68,7 +70,7 @@ def _raster_group(name: str, layer) -> object:  # noqa: ANN001
     return group
 
 
-def _text_group(layers: Layers):  # noqa: ANN201
+def _text_group(layers: Layers) -> Any:
     import drawsvg
 
     from adcraft.creative.fonts import load_font
@@ -107,7 +109,7 @@ def creative_svg(spec: CreativeSpec, layers: Layers) -> str:
 
     w, h = spec.placement.size
     draw = drawsvg.Drawing(w, h)
-    background, _ = _background_group(spec, draw)
+    background, _ = _background_group(spec)
     draw.append(background)
     draw.append(_decorations_group(spec))
     draw.append(_raster_group("product", layers.get("product")))
@@ -118,7 +120,7 @@ def creative_svg(spec: CreativeSpec, layers: Layers) -> str:
         box = spec.layout.boxes.get(name)
         if box is not None:
             shapes[max(0, box.y) : box.bottom, max(0, box.x) : box.right] = False
-    draw.append(_raster_group("shapes", _cut("shapes", backdrop, shapes)))
+    draw.append(_raster_group("shapes", cut_layer("shapes", backdrop, shapes)))
     draw.append(_raster_group("logo", layers.get("logo") if spec.logo is not None else None))
     draw.append(_text_group(layers))
     return draw.as_svg()
