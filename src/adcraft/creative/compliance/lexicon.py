@@ -118,6 +118,16 @@ def _categories(entry: dict[str, Any], key: str, source: str) -> frozenset[str]:
     return values
 
 
+def _sounds_by_default(term: str, severity: str, entry: dict[str, Any]) -> bool:
+    """Blocking plain Han terms of two or more characters are also matched by pinyin and homophones."""
+    return (
+        severity == "block"
+        and not entry.get("pattern")
+        and len(term) >= 2
+        and all("\u4e00" <= c <= "\u9fff" for c in term)
+    )
+
+
 def compile_term(entry: dict[str, Any], rules: dict[str, Any], source: str) -> Term:
     """One YAML term entry as a Term; unknown rules, severities and categories raise."""
     term, severity = entry.get("term"), entry.get("severity")
@@ -140,7 +150,7 @@ def compile_term(entry: dict[str, Any], rules: dict[str, Any], source: str) -> T
         only=_categories(entry, "only", source),
         unless=_categories(entry, "unless", source),
         ranking=bool(entry.get("ranking", False)),
-        sounds=bool(entry.get("sounds", False)),
+        sounds=bool(entry.get("sounds", _sounds_by_default(term, severity, entry))),
         generic=bool(entry.get("pattern")),
     )
 

@@ -3,8 +3,8 @@
 zui低价, 醉佳, 弟一, 国家ji: each text character is read as its toneless pinyin (pypinyin), a run of
 Latin letters that is itself a pinyin syllable counts as that syllable. A term matches where the
 syllables agree and the match is an evasion, not ordinary text: it keeps at least one of the term's
-own characters or a Latin syllable, and no homophone character belongs to a longer word of the text
-(jieba), so 兄弟一起 is not 第一 and 低一点 is not 第一.
+own characters or a Latin syllable, no homophone character is part of a word of the text (jieba) and no
+own character part of a word reaching outside the match: 兄弟一起, 低一点 and 特工 are not 第一 or 特供.
 """
 
 from __future__ import annotations
@@ -84,13 +84,14 @@ def term_sounds(term: str) -> tuple[str, ...] | None:
     return tuple(sound_of(c) for c in term)
 
 
-def _in_longer_word(folded: Folded, flat_index: int, lo: int, hi: int) -> bool:
-    """True when jieba segments the original character into a word that reaches outside [lo, hi)."""
+def _in_word(folded: Folded, flat_index: int, lo: int, hi: int, own: bool) -> bool:
+    """True when jieba puts the character in a longer word: for a term's own character (own) a word
+    reaching outside [lo, hi); for a homophone any word (特工 is a word, not an evasion of 特供)."""
     pos = folded.origin[flat_index]
     a, b = folded.span(lo, hi)
     for _word, start, end in _tokens(folded.text):
         if start <= pos < end:
-            return end - start > 1 and (start < a or end > b)
+            return end - start > 1 and (not own or start < a or end > b)
     return False
 
 
@@ -101,7 +102,7 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return tuple(jieba.tokenize(text))
+    return tuple(jieba.tokenize(text, HMM=False))  # dictionary words only: HMM would join 醉佳 into a "word"
 
 
 def find_homophones(folded: Folded, terms: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -135,5 +136,6 @@ def _is_evasion(folded: Folded, window: list[Syllable], term: str) -> bool:
     if not any(exact) and not any(s.latin for s in window):
         return False  # only homophone characters: too likely to be ordinary words
     lo, hi = window[0].start, window[-1].end
-    # no character of the match may belong to a word of the text that reaches outside it
-    return not any(not s.latin and _in_longer_word(folded, s.start, lo, hi) for s in window)
+    return not any(
+        not s.latin and _in_word(folded, s.start, lo, hi, own) for own, s in zip(exact, window, strict=True)
+    )
