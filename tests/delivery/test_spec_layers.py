@@ -20,6 +20,19 @@ def test_spec_renders_the_creative_exactly_and_survives_a_round_trip(tmp_path, c
     assert np.array_equal(np.asarray(again.render().image), np.asarray(creative.image))
 
 
+def test_a_banner_with_its_label_strip_and_a_story_in_its_safe_zone_re_render_exactly(
+    composer, product_visual, copy_zh
+):
+    from adcraft.creative.placements import Placement
+
+    from .conftest import compose
+
+    for placement, zone in ((Placement("b", 320, 50), None), ("1080x1920", (0.14, 0.0, 0.14, 0.0))):
+        creative = compose(composer, product_visual, copy_zh, placement, safe_zone=zone)
+        rendered = CreativeSpec.from_creative(creative, product_visual).render()
+        assert np.array_equal(np.asarray(rendered.image), np.asarray(creative.image)), placement
+
+
 def test_an_edited_headline_and_moved_box_re_render(tmp_path, creative, product_visual):
     path = CreativeSpec.from_creative(creative, product_visual).save(tmp_path / "ad.layout.json")
     data = json.loads(path.read_text(encoding="utf-8"))

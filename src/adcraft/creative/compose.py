@@ -147,12 +147,12 @@ class CreativeComposer:
         style = FAMILIES[family][0] if family in FAMILIES else FAMILIES[DEFAULT_FAMILY][0]
         footprint = trimmed_size(visual) if theme else None  # decorations keep clear of the product
         area = safe_area(placement, safe_zone) if safe_zone else None  # the AI label stays visible too
-        safe_zone = _label_strip(placement, label, safe_zone)
+        layout_zone = _label_strip(placement, label, safe_zone)
         best = None
         attempts = 0
         started = time.perf_counter()
         timings = {"render": 0.0, "qa": 0.0}
-        for layout in iter_layouts(placement, content, family, template, safe_zone):
+        for layout in iter_layouts(placement, content, family, template, layout_zone):
             for shrink in self.config.shrink_steps:
                 attempts += 1
                 t0 = time.perf_counter()
@@ -212,7 +212,7 @@ class CreativeComposer:
                 "shrink": shrink,
                 "theme": theme.name if theme else None,
                 "preserve_pixels": preserve_pixels,
-                "safe_zone": list(safe_zone) if safe_zone else None,
+                "safe_zone": list(safe_zone) if safe_zone else None,  # the network's, where the label goes
             },
         )
 
