@@ -1,4 +1,4 @@
-"""The web UI in a real headless Chromium (Debian's package) driven by Playwright; never `playwright install`."""
+"""The web UI in a real headless Chromium (Debian's package) via Playwright; never `playwright install`."""
 
 import socket
 import threading
@@ -134,5 +134,50 @@ def test_form_sends_selling_points_brand_colours_and_banned_words(server):
             page.fill("#banned_terms", "Acme")
             page.click("#generate")
             expect(page.locator("#status")).to_contain_text("1 creative(s) ready", timeout=120_000)
+        finally:
+            browser.close()
+
+
+def test_campaign_report_page_shows_the_table_chart_and_csv(server, tmp_path):
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    campaign = {
+        "id": "<i>c</i>",  # refused: ids are plain names
+        "segments": ["a"],
+        "variants": [
+            {"id": "red", "elements": {"palette": "red"}},
+            {"id": "blue", "elements": {"palette": "b"}},
+        ],
+    }
+    assert httpx.post(server + "/v1/campaigns", json=campaign).status_code == 422
+    campaign["id"] = "spring"
+    assert httpx.post(server + "/v1/campaigns", json=campaign).status_code == 201
+    for k in range(6):
+        out = httpx.post(
+            server + "/v1/choose", json={"campaign_id": "spring", "segment": "a", "seed": k}
+        ).json()
+        if k % 2:
+            click = {"id": f"k{k}", "kind": "click", "impression_id": out["impression_id"]}
+            httpx.post(server + "/v1/events", json={"events": [click]})
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(accept_downloads=True)
+            page.goto(server + "/static/campaign.html?id=spring")
+            expect(page.locator("#status")).to_contain_text("report for spring", timeout=30_000)
+            expect(page.locator("#table tbody tr")).to_have_count(2)
+            expect(page.locator("#summary")).to_contain_text("6 impressions, 3 clicks")
+            assert (
+                page.locator("#chart rect.bar").count() == 2 and page.locator("#chart line.ci").count() == 2
+            )
+            with page.expect_download() as info:
+                page.click("#csv")
+            target = tmp_path / "r.csv"
+            info.value.save_as(target)
+            assert target.read_text().startswith("segment,variant,impressions,clicks")
+            page.fill("#campaign", "nope")
+            page.click("#load")
+            expect(page.locator("#status")).to_contain_text("campaign 'nope' does not exist", timeout=30_000)
         finally:
             browser.close()
