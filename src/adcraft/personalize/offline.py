@@ -225,7 +225,7 @@ def train_and_evaluate(
     q_hat = reward_matrix(model, test)
     probs = greedy_policy(q_hat, epsilon, test.eligible)
     estimates = estimate_policy_value(test, probs, q_hat=q_hat, alpha=alpha, ci=ci, seed=seed)
-    diagnostics = weight_diagnostics(test, probs)
+    diagnostics = weight_diagnostics(test, probs, q_hat=q_hat)
     mean = float(test.rewards.mean())
     half = 1.959964 * float(test.rewards.std(ddof=1)) / np.sqrt(len(test))
     logging_ctr = Estimate("logged", mean, float(mean - half), float(mean + half), len(test))

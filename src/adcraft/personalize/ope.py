@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 ESTIMATORS = ("IPS", "SNIPS", "DR", "SwitchDR")
 CI_METHODS = ("auto", "normal", "bootstrap")
 HEAVY_ESS_SHARE = 0.1  # "auto" intervals bootstrap when the effective sample size is below this share
-SWITCH_QUANTILE = 0.9  # switch-DR's default threshold: this quantile of the positive weights
+SWITCH_QUANTILES = (0.5, 0.75, 0.9, 0.95, 0.99, 1.0)  # switch-DR thresholds tried (of the positive weights)
 
 
 @dataclass
@@ -136,7 +136,7 @@ class WeightDiagnostics:
     zero_share: float  # rows the target would never have chosen the logged action for
     clipped_share: float  # rows whose weight the clip lowered
     clip: float | None  # the clip used by IPS/SNIPS (None: unclipped)
-    switch_tau: float  # switch-DR drops the residual term of rows with a weight above this
+    switch_tau: float  # switch-DR drops the residual term of rows with a weight above this (MSE-chosen)
 
     @property
     def heavy(self) -> bool:
@@ -155,8 +155,36 @@ def _check_probs(log: BanditLog, probs: np.ndarray) -> np.ndarray:
     return probs
 
 
+def _switch_threshold(w: np.ndarray, log: BanditLog, probs: np.ndarray, q_hat: np.ndarray | None) -> float:
+    """Switch-DR's threshold minimising estimated variance / n + bias bound² (Wang et al., 2017, sec. 4).
+
+    The bias of switching a row's residual off is bounded by the reward model's own prediction for
+    it (an error of 100 %), importance-weighted: mean(1[w > tau] * w * q_hat(x, a)).
+    """
+    positive = w[w > 0]
+    if q_hat is None or not positive.size:
+        return float(positive.max()) if positive.size else 1.0
+    rows = np.arange(len(log))
+    q_logged = q_hat[rows, log.actions]
+    direct = (probs * q_hat).sum(axis=1)
+    residual = w * (log.rewards - q_logged)
+    best, best_mse = float(positive.max()), np.inf
+    for tau in sorted({float(np.quantile(positive, q)) for q in SWITCH_QUANTILES}):
+        keep = w <= tau
+        term = direct + np.where(keep, residual, 0.0)
+        bias = float(np.mean(np.where(keep, 0.0, w * q_logged)))
+        mse = term.var(ddof=1) / len(log) + bias**2
+        if mse < best_mse:
+            best, best_mse = tau, mse
+    return best
+
+
 def weight_diagnostics(
-    log: BanditLog, probs: np.ndarray, clip: float | None = None, switch_tau: float | None = None
+    log: BanditLog,
+    probs: np.ndarray,
+    clip: float | None = None,
+    switch_tau: float | None = None,
+    q_hat: np.ndarray | None = None,
 ) -> WeightDiagnostics:
     """Effective sample size, weight range and clipping of a target policy on a log."""
     probs = _check_probs(log, probs)
@@ -164,8 +192,7 @@ def weight_diagnostics(
     if clip is not None and not clip > 0:
         raise InvalidInputError(f"clip {clip} must be > 0")
     if switch_tau is None:
-        positive = w[w > 0]
-        switch_tau = float(np.quantile(positive, SWITCH_QUANTILE)) if positive.size else 1.0
+        switch_tau = _switch_threshold(w, log, probs, q_hat)
     ess = float(w.sum() ** 2 / max((w**2).sum(), 1e-300))
     return WeightDiagnostics(
         n=len(log),
@@ -227,7 +254,7 @@ def estimate_policy_value(
     probs = _check_probs(log, probs)
     if q_hat is not None and np.shape(q_hat) != probs.shape:
         raise InvalidInputError(f"q_hat has shape {np.shape(q_hat)}, expected {probs.shape}")
-    diag = weight_diagnostics(log, probs, clip, switch_tau)
+    diag = weight_diagnostics(log, probs, clip, switch_tau, q_hat)
     if ci == "auto":
         ci = "bootstrap" if diag.heavy else "normal"
     terms = _terms(log, probs, q_hat, diag)
