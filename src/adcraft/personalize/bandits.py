@@ -19,6 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import expit
+from threadpoolctl import threadpool_limits
 
 from adcraft.errors import InvalidInputError
 from adcraft.personalize.events import Event
@@ -218,7 +219,8 @@ class ContextualThompsonSelector(_Persistent):
                 grad = Xa.T @ (expit(z) - y) + q * (w - m)
                 return nll + 0.5 * np.sum(q * (w - m) ** 2), grad
 
-            w = minimize(objective, m, jac=True, method="L-BFGS-B", options={"maxiter": 100}).x
+            with threadpool_limits(1):  # BLAS threads only contend on problems this small
+                w = minimize(objective, m, jac=True, method="L-BFGS-B", options={"maxiter": 100}).x
             p = expit(Xa @ w)
             mean, precision = self.mean.copy(), self.precision.copy()
             mean[active] = w
