@@ -143,6 +143,12 @@ def test_a_ranking_with_a_period_and_a_named_source_is_a_warning_to_confirm():
     assert check_compliance("2023年线上销量第一").blocking  # a period, no named source
     assert check_compliance("天猫销量第一").blocking  # a source, no period
     assert check_compliance("No. 1 on Amazon in 2023").hits[0].severity == "warn"
+    assert check_compliance("据奥维云网2023年数据，线下销量第一").hits[0].severity == "warn"
+    # a later phrase's source and period do not qualify an earlier claim
+    assert [h.severity for h in check_compliance("NO.1人气单品，2023年天猫销量第一").hits] == [
+        "block",
+        "warn",
+    ]
 
 
 def test_the_category_is_inferred_from_product_words_and_checked():

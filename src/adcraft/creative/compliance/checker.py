@@ -165,14 +165,12 @@ def _candidates(folded: Folded, terms: list[Term]) -> list[tuple[int, int, Term]
 
 
 def _qualified_ranking(folded: Folded, s: int, lexicon: Lexicon) -> bool:
-    """True when the hit's sentence states both a period and a named source."""
-    for a, b in _spans(folded, CLAUSE_BREAKS):
-        if a <= s < b:
-            sentence = folded.flat[a:b]
-            return any(p.search(sentence) for p in lexicon.periods) and any(
-                p.search(sentence) for p in lexicon.sources
-            )
-    return False
+    """True when a period and a named source are stated in the hit's own phrase or before it in its
+    sentence (据…2024年数据，线上销量第一), never in a later phrase that qualifies another claim."""
+    sentence = next(a for a, b in _spans(folded, CLAUSE_BREAKS) if a <= s < b)
+    phrase_end = next(b for a, b in _spans(folded, PHRASE_BREAKS) if a <= s < b)
+    scope = folded.flat[sentence:phrase_end]
+    return any(p.search(scope) for p in lexicon.periods) and any(p.search(scope) for p in lexicon.sources)
 
 
 def _judge(
