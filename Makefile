@@ -3,6 +3,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PYTEST_ARGS ?=
+# torch's CPU wheels: PyPI's default torch for Linux is the multi-GB CUDA build (scripts/install-torch.sh)
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
 .PHONY: install install-dev demo test bench train-default
 
@@ -10,10 +12,9 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
-install: $(PY)
-	$(PIP) install torch==2.13.0          # CPU build from this machine's disk; before anything needing torch
-	$(PIP) install --no-deps rapidocr-onnxruntime==1.4.4   # its default deps pull GUI OpenCV
-	$(PIP) install -e .
+install: $(PY)    # torch's CPU build first (a local wheel, else TORCH_INDEX), then adcraft and its service extra
+	TORCH_INDEX=$(TORCH_INDEX) bash scripts/install-torch.sh $(PY)
+	$(PIP) install -e ".[service]"
 
 install-dev: install
 	$(PIP) install -e ".[dev]"

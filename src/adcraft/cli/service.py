@@ -31,6 +31,9 @@ def register(app: typer.Typer) -> None:
         log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
     ) -> None:
         """Serve the HTTP API (/v1, /docs, /metrics) and the web UI (/)."""
+        from adcraft.extras import require_extra
+
+        require_extra("service", "adcraft serve")
         import uvicorn
 
         from adcraft.service.app import create_app

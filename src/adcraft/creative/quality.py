@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import math
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -77,41 +78,46 @@ def read_back_score(intended: str, read: str) -> float:
 
 
 class TextReader:
-    """OCR with the bundled PP-OCRv4 Chinese/English models (rapidocr-onnxruntime), loaded on first use."""
+    """OCR with the PP-OCRv6 Chinese/English models bundled in rapidocr, loaded on first use."""
 
     def __init__(self) -> None:
         self._engine = None
         self._wide = None  # a second engine whose detector never upscales (whole-image reading)
+        # rapidocr keeps use_det/use_cls from the last call on an engine, so calls take turns
+        self._lock = threading.Lock()
 
-    def _get_engine(self):
-        if self._engine is None:
-            from rapidocr_onnxruntime import RapidOCR
+    def _run(self, image: Image.Image, detect: bool, recognise: bool = True, wide: bool = False):
+        with self._lock:
+            if self._engine is None:
+                from rapidocr import RapidOCR
 
-            self._engine = RapidOCR()
-        return self._engine
+                # the wheel ships its default models, so nothing is downloaded; quiet unless it fails
+                self._engine = RapidOCR(params={"Global.log_level": "warning"})
+                # the default limit type "min" upscales a 728x90 banner 8x before detection
+                self._wide = RapidOCR(params={"Global.log_level": "warning", "Det.limit_type": "max"})
+            engine = self._wide if wide else self._engine
+            return engine(np.asarray(image.convert("RGB")), use_det=detect, use_cls=detect, use_rec=recognise)
 
     def read(self, image: Image.Image, sep: str = "") -> str:
         """All text found in image (detection + recognition), top to bottom, left to right, joined by sep."""
-        result, _ = self._get_engine()(np.asarray(image.convert("RGB")))
-        if not result:
+        result = self._run(image, detect=True)
+        if result.boxes is None or not result.txts:
             return ""
-        result.sort(key=lambda r: (round(r[0][0][1] / 8), r[0][0][0]))
-        return sep.join(r[1] for r in result)
+        lines = sorted(
+            zip(result.boxes, result.txts, strict=True), key=lambda r: (round(r[0][0][1] / 8), r[0][0][0])
+        )
+        return sep.join(text for _, text in lines)
 
     def read_image(self, image: Image.Image, max_side: int = WHOLE_IMAGE_DET_SIDE) -> list[str]:
         """Every text line in the whole image, top to bottom: detection on a copy scaled to at most
         max_side (never upscaled, so banners stay fast), recognition on full-resolution crops."""
-        if self._wide is None:
-            from rapidocr_onnxruntime import RapidOCR
-
-            self._wide = RapidOCR(det_limit_type="max")  # the default "min" upscales a 728x90 banner 8x
         scale = min(1.0, max_side / max(image.size))
         small = (
             image if scale == 1.0 else image.resize((round(image.width * scale), round(image.height * scale)))
         )
-        boxes, _ = self._wide(np.asarray(small.convert("RGB")), use_det=True, use_cls=False, use_rec=False)
+        boxes = self._run(small, detect=True, recognise=False, wide=True).boxes
         lines = []
-        for quad in sorted(boxes or [], key=lambda q: (round(q[0][1] / 8), q[0][0])):
+        for quad in sorted([] if boxes is None else boxes, key=lambda q: (round(q[0][1] / 8), q[0][0])):
             xs, ys = [p[0] / scale for p in quad], [p[1] / scale for p in quad]
             box = Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)) + 1, int(max(ys) - min(ys)) + 1)
             text = self.read_line(_crop_line(image, box, box.h))
@@ -120,9 +126,8 @@ class TextReader:
         return lines
 
     def read_line(self, image: Image.Image) -> str:
-        """The text of an image holding one line (recognition only: ~0.07 s on a CPU core)."""
-        result, _ = self._get_engine()(np.asarray(image.convert("RGB")), use_det=False, use_cls=False)
-        return "".join(r[0] for r in result or [])
+        """The text of an image holding one line (recognition only)."""
+        return "".join(self._run(image, detect=False).txts or ())
 
 
 def _crop_line(image: Image.Image, box: Box, size: int) -> Image.Image:
