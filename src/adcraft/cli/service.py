@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from adcraft.service.app import create_app
-        from adcraft.service.settings import ServiceSettings
+        from adcraft.service.settings import load_settings
 
         overrides = {
             k: v
@@ -50,6 +50,7 @@ def register(app: typer.Typer) -> None:
             }.items()
             if v is not None
         }
-        settings = ServiceSettings(**overrides)
+        settings = load_settings(**overrides)  # a bad ADCRAFT_* value: one line and exit 2
         typer.echo(f"adcraft serving http://{host}:{port}/ (data in {settings.data_dir.resolve()})", err=True)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        asgi_app = create_app(settings)  # an unusable data dir or database fails here, before serving
+        uvicorn.run(asgi_app, host=host, port=port, log_level=log_level)

@@ -42,6 +42,11 @@ def no_control_chars(value: str) -> str:
     return value
 
 
+def no_control_chars_or_none(value: str | None) -> str | None:
+    """no_control_chars for an optional value."""
+    return None if value is None else no_control_chars(value)
+
+
 def upload_ref(value: str) -> str:
     """An image is named by the id POST /v1/uploads returned, never by a server path."""
     if not _UPLOAD_REF.match(value):

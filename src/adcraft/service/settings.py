@@ -7,10 +7,11 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from adcraft.errors import ConfigError
+from adcraft.errors import AdcraftError, ConfigError
 
 ENV_PREFIX = "ADCRAFT_"
 SECRET_SETTINGS = ("api_key", "database_url")  # never echoed in an error message
+TINY_MODEL = "tiny-random"  # the untrained smoke-test model, built in memory
 
 
 class ServiceSettings(BaseSettings):
@@ -49,11 +50,20 @@ class ServiceSettings(BaseSettings):
 
 
 def load_settings(**overrides) -> ServiceSettings:
-    """ServiceSettings from the environment and overrides; a bad value raises ConfigError naming it."""
+    """ServiceSettings from the environment and overrides; a bad value (a model that does not exist
+    included) raises ConfigError naming it."""
     try:
-        return ServiceSettings(**overrides)
+        settings = ServiceSettings(**overrides)
     except ValidationError as exc:
         raise ConfigError(settings_message(exc)) from None
+    if settings.model != TINY_MODEL:
+        from adcraft.diffusion.checkpoint import resolve_checkpoint
+
+        try:
+            resolve_checkpoint(settings.model)
+        except AdcraftError as exc:
+            raise ConfigError(f"bad service setting: {ENV_PREFIX}MODEL={settings.model!r}: {exc}") from None
+    return settings
 
 
 def settings_message(exc: ValidationError) -> str:

@@ -7,13 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
+from pydantic import AfterValidator
 
 from adcraft.service.problems import problem_doc
 from adcraft.service.routes import ServiceDep, creative_out
-from adcraft.service.schemas import Creative, GenerateRequest, GenerateResponse, Upload
+from adcraft.service.schemas import (
+    Creative,
+    GenerateRequest,
+    GenerateResponse,
+    Upload,
+    no_control_chars_or_none,
+)
 from adcraft.store.repository import MAX_ID_CHARS, MAX_OFFSET
 
 router = APIRouter(tags=["creatives"])
+FilterQuery = Annotated[str | None, Query(max_length=MAX_ID_CHARS), AfterValidator(no_control_chars_or_none)]
 
 
 @router.post(
@@ -45,8 +53,8 @@ async def upload_photo(service: ServiceDep, file: Annotated[UploadFile, File()])
 @router.get("/creatives", response_model=list[Creative])
 def list_creatives(
     service: ServiceDep,
-    product_id: Annotated[str | None, Query(max_length=MAX_ID_CHARS)] = None,
-    segment: Annotated[str | None, Query(max_length=MAX_ID_CHARS)] = None,
+    product_id: FilterQuery = None,
+    segment: FilterQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict]:
