@@ -110,7 +110,7 @@ class CreativeService:
         """Request options on top of the service defaults, every placement and audience checked."""
         return prepare_settings(self.settings, placements, audiences, seed)
 
-    def prepare_product(self, product: ProductIn, field: str = "product") -> PreparedProduct:
+    def prepare_product(self, product: ProductIn, field: str | None = None) -> PreparedProduct:
         """One product checked whole: values, sizes and its uploaded images."""
         return prepare_product(product, self.store.data_dir, self.settings, field)
 

@@ -44,9 +44,10 @@ def upload_path(data_dir: Path, ref: str, field: str) -> Path:
 
 
 def prepare_product(
-    product: ProductIn, data_dir: Path, settings: ServiceSettings, field: str = "product"
+    product: ProductIn, data_dir: Path, settings: ServiceSettings, field: str | None = None
 ) -> PreparedProduct:
-    """Check one product completely (sizes, images, every value); errors name `field`."""
+    """Check one product completely (sizes, images, every value); errors start with `field` if given
+    (a job's 'products[3]')."""
     from adcraft.creative.product import Product
 
     given = product.fields_given()
@@ -60,9 +61,11 @@ def prepare_product(
         resolved = dict(given)
         for name in IMAGE_FIELDS:
             if name in given:
-                resolved[name] = str(upload_path(data_dir, given[name], name))
+                resolved[name] = str(upload_path(data_dir, given[name], name))  # 404 if never uploaded
         parsed = Product.from_dict(dict(resolved))
     except (InvalidInputError, NotFoundError) as exc:
+        if field is None:
+            raise
         raise type(exc)(f"{field}: {exc}") from None
     return PreparedProduct(submitted=given, resolved=resolved, price=parsed.price)
 
