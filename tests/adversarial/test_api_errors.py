@@ -50,9 +50,9 @@ def test_upload_needs_multipart(client):
         ("/v1/creatives", {"product": {"title": "Mug", "colour": "red"}}, "allowed: banned_terms, brand"),
         ("/v1/jobs", {"products": [{"title": "Mug"}], "audience": ["x"]}, "'audience'"),
         ("/v1/jobs", {"products": [{"title": "Mug", "prize": 1}]}, "'prize' in products[0]"),
-        ("/v1/choose", {"product_id": "x", "segmnet": "s"}, "'segmnet'"),
-        ("/v1/events", {"events": [{"creative_id": "x", "kind": "click", "segmnet": "s"}]}, "'segmnet'"),
-        ("/v1/events", {"events": [{"creative_id": "x", "kind": "click"}], "extra": 1}, "'extra'"),
+        ("/v1/choose", {"campaign_id": "c", "segment": "s", "segmnet": "s"}, "'segmnet'"),
+        ("/v1/events", {"events": [{"id": "e", "kind": "click", "segmnet": "s"}]}, "'segmnet' in events[0]"),
+        ("/v1/events", {"events": [{"id": "e", "kind": "click"}], "extra": 1}, "'extra'"),
     ],
 )
 def test_unknown_keys_are_refused_everywhere(client, tmp_path, path, body, needle):
