@@ -24,7 +24,7 @@ def test_default_segments_cover_the_six_audiences():
     students = segments["students_budget"]
     assert students.emphasis == "price" and students.price_sensitivity > 0.5
     assert segments["professionals"].label("zh") == "职场精英"
-    assert "商务" in segments["professionals"].prompt_modifiers
+    assert "深蓝" in segments["professionals"].prompt_modifiers
 
 
 def test_get_segment_unknown_names_the_known_ones():
@@ -42,6 +42,7 @@ def test_get_segment_unknown_names_the_known_ones():
         ("palette", ["#12345"], "field 'palette'"),
         ("age_band", 60, "field 'age_band'"),
         ("colour", "red", "field 'colour' is unknown"),
+        ("prompt_modifiers", ["绿色", "cute"], "'cute', which the visual model cannot draw; allowed: colour"),
     ],
 )
 def test_bad_fields_name_segment_and_field(field, value, pattern):
