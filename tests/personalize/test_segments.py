@@ -1,4 +1,5 @@
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -70,3 +71,18 @@ def test_palette_name_and_roundtrip():
         {"segments": {"sporty": {k: v for k, v in segs["sporty"].to_dict().items() if k != "name"}}}
     )
     assert again["sporty"] == segs["sporty"]
+
+
+def test_a_segment_colour_reaches_what_the_model_reads_unless_the_product_names_one():
+    from adcraft.text.colors import find_color
+    from adcraft.text.grounding import Vocabulary
+
+    vocabulary = Vocabulary.load(Path(__file__).parents[2] / "src/adcraft/models/default")
+    segments = load_segments()
+    captions = {}
+    for name, seg in segments.items():
+        (modifier,) = seg.prompt_modifiers[:1]
+        captions[name] = vocabulary.ground(f"Running shoes {modifier}").caption
+        assert find_color(captions[name]) == find_color(modifier), (name, captions[name])
+        assert vocabulary.ground(f"红色连衣裙 {modifier}").caption == "红色连衣裙"  # the product's red wins
+    assert len(set(captions.values())) >= 5  # six segments, five colour families: pictures differ
