@@ -65,7 +65,7 @@ def test_unknown_format_and_missing_file(tmp_path):
 
 
 def test_decode_text_refuses_binary():
-    with pytest.raises(DataError, match="GB18030"):
+    with pytest.raises(DataError, match="is not text"):
         decode_text(b"\xff\xfe\x00\x81\x30", "x.csv")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import time
@@ -21,6 +22,7 @@ from adcraft.batch.jobs import (
     publish_dir,
     write_result,
 )
+from adcraft.creative.export import check_output_dir
 from adcraft.errors import AdcraftError, InvalidInputError
 from adcraft.store.files import write_json_atomic
 
@@ -81,12 +83,53 @@ def folder_name(row: CatalogRow, key: str) -> str:
     return f"{row.id}-{key}"
 
 
+def row_key(row: CatalogRow, settings: GenerationSettings) -> str:
+    """The row's identity: its id cell exactly as given (SKU/1 and SKU 1 differ), content and settings.
+
+    Never the row's position, so inserting a row does not make a rerun redo the others.
+    """
+    digest = hashlib.sha256(product_key(row.product, settings).encode())
+    digest.update(b"\0" + (row.source_id.encode("utf-8") if row.source_id is not None else b"\1"))
+    return digest.hexdigest()[:16]
+
+
+def check_settings(settings: GenerationSettings) -> None:
+    """Placements, audiences and formats refused up front, before the model loads or a row runs."""
+    from adcraft.creative.export import check_formats
+    from adcraft.creative.placements import parse_placements
+    from adcraft.personalize.segments import get_segment
+
+    parse_placements(list(settings.placements))
+    for audience in settings.audiences:
+        get_segment(audience)
+    check_formats(settings.formats)
+
+
+def _duplicate(row: CatalogRow, first: int) -> RowOutcome:
+    return RowOutcome(row.number, row.id, "skipped", error=f"same product and id as row {first}; made once")
+
+
+def mark_duplicates(rows: list[CatalogRow], settings: GenerationSettings) -> dict[int, int]:
+    """Row number -> the earlier row with the same identity (a repeated line is generated once)."""
+    seen: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for row in rows:
+        if row.error:
+            continue
+        key = row_key(row, settings)
+        if key in seen:
+            repeats[row.number] = seen[key]
+        else:
+            seen[key] = row.number
+    return repeats
+
+
 def run_row(row: CatalogRow, settings: GenerationSettings, pipeline: Any, out_dir: Path) -> RowOutcome:
     """Generate one row into a private partial folder, then publish it with one rename; never raises."""
     if row.error:
         return RowOutcome(row.number, row.id, "failed", error=row.error)
     start = time.perf_counter()
-    key = product_key(row.product, settings)
+    key = row_key(row, settings)
     final = out_dir / PRODUCTS_DIR / folder_name(row, key)
     if (final / RESULT_FILE).is_file():
         return RowOutcome(row.number, row.id, "skipped", folder=final.relative_to(out_dir).as_posix())
@@ -99,6 +142,7 @@ def run_row(row: CatalogRow, settings: GenerationSettings, pipeline: Any, out_di
             {
                 "row": row.number,
                 "id": row.id,
+                "source_id": row.source_id,
                 "key": key,
                 "product": row.product,
                 "settings": settings.to_dict(),
@@ -146,12 +190,19 @@ def run_batch(
     pipeline: Any = None,
     on_start: Callable[[int], None] | None = None,
     on_progress: ProgressCallback | None = None,
+    encoding: str | None = None,
 ) -> BatchSummary:
-    """Generate creatives for every catalog row into out_dir; rerunning skips rows already finished."""
+    """Generate creatives for every catalog row into out_dir; rerunning skips rows already finished.
+
+    Options, the catalog and every row are checked before anything is written or the model loads.
+    """
     if engine not in ENGINES:
         raise InvalidInputError(f"engine {engine!r} must be one of {ENGINES}")
     settings = settings or GenerationSettings()
-    rows = read_catalog(catalog)
+    check_settings(settings)
+    check_output_dir(out_dir, "out")
+    rows = read_catalog(catalog, encoding)
+    repeats = mark_duplicates(rows, settings)
     out_dir = prepare_output(out_dir)
     summary = BatchSummary(total=len(rows))
     if on_start:
@@ -163,6 +214,10 @@ def run_batch(
         if on_progress:
             on_progress(outcome)
 
+    for row in rows:
+        if row.number in repeats:
+            record(_duplicate(row, repeats[row.number]))
+    rows = [r for r in rows if r.number not in repeats]
     if engine == "ray":
         from adcraft.batch.ray_engine import run_on_ray
 
@@ -185,7 +240,7 @@ def _finished(row: CatalogRow, settings: GenerationSettings, out_dir: Path, reco
     if row.error:
         record(RowOutcome(row.number, row.id, "failed", error=row.error))
         return True
-    final = out_dir / PRODUCTS_DIR / folder_name(row, product_key(row.product, settings))
+    final = out_dir / PRODUCTS_DIR / folder_name(row, row_key(row, settings))
     if (final / RESULT_FILE).is_file():
         record(RowOutcome(row.number, row.id, "skipped", folder=final.relative_to(out_dir).as_posix()))
         return True

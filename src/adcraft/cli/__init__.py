@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     _register_commands()
     try:
-        code = app(args=argv, prog_name="adcraft", standalone_mode=False)  # typer.Exit(n) comes back as n here
+        code = app(
+            args=argv, prog_name="adcraft", standalone_mode=False
+        )  # typer.Exit(n) comes back as n here
         if isinstance(code, int) and code:
             sys.exit(code)
     except AdcraftError as exc:
@@ -53,6 +55,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:  # the machine refused (disk full, permissions): one line, not a traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        typer.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(1)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)

@@ -26,8 +26,11 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="default, a checkpoint dir or tiny-random (untrained)")
         ] = "default",
         steps: Annotated[int, typer.Option(min=1, max=200, help="sampler steps per visual")] = 20,
-        seed: Annotated[int, typer.Option(min=0, help="base seed")] = 0,
+        seed: Annotated[int, typer.Option(help="base seed, 0..2147483647")] = 0,
         allow_warnings: Annotated[bool, typer.Option(help="keep copy the law checker flags")] = False,
+        encoding: Annotated[
+            str | None, typer.Option(help="catalog text encoding (e.g. gb18030); default: detected")
+        ] = None,
     ) -> None:
         """Generate creatives for every catalog row into OUT (a bad row never stops the batch)."""
         from rich.console import Console
@@ -52,8 +55,14 @@ def register(app: typer.Typer) -> None:
             TextColumn("eta"),
             TimeRemainingColumn(),
         )
-        with Progress(*columns, console=console) as progress:
-            task = progress.add_task("products", total=None)
+        progress = Progress(*columns, console=console)
+        task = progress.add_task("products", total=None)
+
+        def start(total: int) -> None:  # the bar appears once options and catalog are checked
+            progress.update(task, total=total)
+            progress.start()
+
+        try:
             summary = run_batch(
                 catalog,
                 out,
@@ -61,9 +70,12 @@ def register(app: typer.Typer) -> None:
                 engine=engine,
                 address=address,
                 workers=workers,
-                on_start=lambda n: progress.update(task, total=n),
+                on_start=start,
                 on_progress=lambda o: progress.advance(task),
+                encoding=encoding,
             )
+        finally:
+            progress.stop()
         console.print(
             f"{summary.done} done, {summary.skipped} skipped (finished earlier), "
             f"{summary.failed} failed of {summary.total} in {summary.seconds:.1f}s"

@@ -50,13 +50,16 @@ def register(app: typer.Typer) -> None:
         """Generate product visuals (RGBA PNG) from product text."""
         from rich.progress import Progress
 
+        from adcraft.creative.export import check_output_dir
         from adcraft.diffusion.pipeline import TextToImagePipeline
-        from adcraft.diffusion.schedule import SAMPLERS, check_sampling_args
+        from adcraft.diffusion.schedule import SAMPLERS, check_sampling_args, check_seed
         from adcraft.errors import InvalidInputError
         from adcraft.training.samples import make_grid
 
         texts = prompts or BUILTIN_PROMPTS
         check_sampling_args(steps, guidance)
+        check_seed(seed)
+        check_output_dir(out, "--out")
         if sampler not in SAMPLERS:
             raise InvalidInputError(f"sampler {sampler!r} must be one of {list(SAMPLERS)}")
         pipe = TextToImagePipeline.from_pretrained(model)

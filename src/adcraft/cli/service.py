@@ -8,6 +8,30 @@ from typing import Annotated
 import typer
 
 
+def load_settings(overrides: dict):
+    """ServiceSettings from options and ADCRAFT_* variables; a bad value is one line naming both."""
+    from pydantic import ValidationError
+
+    from adcraft.creative.export import check_output_dir
+    from adcraft.errors import ConfigError
+    from adcraft.service.settings import ServiceSettings
+
+    try:
+        settings = ServiceSettings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        source = f"--{field.replace('_', '-')}" if field in overrides else f"ADCRAFT_{field.upper()}"
+        raise ConfigError(f"{source} {error.get('input')!r}: {error['msg']}") from None
+    check_output_dir(settings.data_dir, "data dir (--data-dir / ADCRAFT_DATA_DIR)")
+    if settings.model != "tiny-random":  # a model that is not there fails now, not at the first request
+        from adcraft.diffusion.checkpoint import read_config, read_model_config, resolve_checkpoint
+
+        directory = resolve_checkpoint(settings.model)
+        read_model_config(read_config(directory), directory / "config.json")
+    return settings
+
+
 def register(app: typer.Typer) -> None:
     """Attach this group's commands to the main app."""
 
@@ -37,7 +61,6 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from adcraft.service.app import create_app
-        from adcraft.service.settings import load_settings
 
         overrides = {
             k: v
@@ -50,7 +73,6 @@ def register(app: typer.Typer) -> None:
             }.items()
             if v is not None
         }
-        settings = load_settings(**overrides)  # a bad ADCRAFT_* value: one line and exit 2
+        settings = load_settings(overrides)
         typer.echo(f"adcraft serving http://{host}:{port}/ (data in {settings.data_dir.resolve()})", err=True)
-        asgi_app = create_app(settings)  # an unusable data dir or database fails here, before serving
-        uvicorn.run(asgi_app, host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)

@@ -55,10 +55,12 @@ def _cmap() -> frozenset[int]:
 
 
 def _needs_glyph(ch: str) -> bool:
-    # spaces, controls and format characters (zero-width joiners, variation selectors) draw nothing
+    # spaces collapse to one space in text fitting; format characters (zero-width joiners, soft
+    # hyphens), combining marks and variation selectors are shaped away by raqm. Everything else,
+    # control characters included (BEL, ESC, DEL), is drawn, as a tofu box when the font lacks it.
     return (
         not ch.isspace()
-        and unicodedata.category(ch) not in ("Cc", "Cf", "Mn")
+        and unicodedata.category(ch) not in ("Cf", "Mn")
         and not (0xFE00 <= ord(ch) <= 0xFE0F)
     )
 

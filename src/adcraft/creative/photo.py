@@ -9,7 +9,7 @@ from importlib import util
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from adcraft.errors import InvalidInputError
 
@@ -23,6 +23,7 @@ U2NET_SIZE = 320  # the network's input side
 U2NET_MEAN = (0.485, 0.456, 0.406)  # ImageNet normalisation the model was trained with
 U2NET_STD = (0.229, 0.224, 0.225)
 ALPHA_FLOOR, ALPHA_CEIL = 0.05, 0.95  # saliency below/above these becomes fully clear/opaque
+EMPTY_ALPHA = 16  # a photo whose alpha never rises above this shows nothing (the renderer's mask level)
 
 
 def open_image(source: str | Path | bytes, field: str = "photo") -> Image.Image:
@@ -42,7 +43,8 @@ def open_image(source: str | Path | bytes, field: str = "photo") -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.width * image.height > MAX_PHOTO_PIXELS:
                 raise InvalidInputError(
-                    f"{field} {name!r} is {image.width}x{image.height} px; at most {MAX_PHOTO_PIXELS:,} pixels"
+                    f"{field} {name!r} is {image.width}x{image.height} px; "
+                    f"at most {MAX_PHOTO_PIXELS:,} pixels"
                 )
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -53,6 +55,22 @@ def open_image(source: str | Path | bytes, field: str = "photo") -> Image.Image:
         if isinstance(exc, InvalidInputError):
             raise
         raise InvalidInputError(f"{field} {name!r} is not a readable image (PNG, JPEG, WebP)") from None
+    return to_display(image)
+
+
+def to_display(image: Image.Image) -> Image.Image:
+    """The image as it is meant to be seen: EXIF orientation applied, 16/32-bit grey as 8-bit grey."""
+    transparency = image.info.get("transparency")
+    image = ImageOps.exif_transpose(image)  # a phone photo stored sideways is shown upright
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        # Pillow's convert("RGB") clips these at 255 (a 16-bit grey product turns white); rescale instead
+        values = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") or values.max() > 255 else 255.0
+        grey = Image.fromarray(np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+        if isinstance(transparency, int):  # a tRNS grey value: that exact level is transparent
+            alpha = Image.fromarray(np.where(values == transparency, 0, 255).astype(np.uint8), "L")
+            grey = Image.merge("LA", (grey, alpha))
+        return grey
     return image
 
 
@@ -102,7 +120,10 @@ class BackgroundRemover:
         """RGBA: the photo's own RGB pixels, unchanged, with the product mask as alpha."""
         if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
             rgba = image.convert("RGBA")
-            if np.asarray(rgba.getchannel("A")).min() < 255:  # already cut out by the merchant
+            alpha = np.asarray(rgba.getchannel("A"))
+            if alpha.max() <= EMPTY_ALPHA:
+                raise InvalidInputError("photo is fully transparent: there is no product to show")
+            if alpha.min() < 255:  # already cut out by the merchant
                 return rgba
         rgb = image.convert("RGB")
         out = rgb.copy()

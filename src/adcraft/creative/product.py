@@ -19,6 +19,7 @@ from adcraft.creative.prices import (  # noqa: F401 - CURRENCY_SYMBOLS, MAX_PRIC
     parse_price,
 )
 from adcraft.errors import InvalidInputError
+from adcraft.fileio import decode_text, load_yaml
 from adcraft.text.attributes import detect_language, is_cjk  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,22 @@ def _check_title(text: str) -> None:
             f"title has {len(title)} characters; at most {MAX_TITLE_CHARS} are allowed "
             "(put long text in the description)"
         )
+
+
+_LINE_BREAKS = frozenset("\t\n\r")  # allowed in multi-line fields; every other control char is refused
+
+
+def _check_controls(product: Product) -> None:
+    """Refuse control characters: they are drawn as tofu boxes, and in one-line fields not even breaks."""
+    fields_ = {"title": product.title, "brand": product.brand, "description": product.description}
+    fields_.update({f"selling_points[{i}]": p for i, p in enumerate(product.selling_points)})
+    for name, text in fields_.items():
+        allowed = _LINE_BREAKS if name == "description" else frozenset()
+        bad = next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
+        if bad is not None:
+            raise InvalidInputError(
+                f"{name} has the control character U+{ord(bad):04X} at position {text.index(bad)}; remove it"
+            )
 
 
 def _check_path(value: Any, name: str) -> Path | None:
@@ -112,6 +129,7 @@ class Product:
     def validate(self) -> Product:
         """Raise InvalidInputError naming the first bad field; return self when all are valid."""
         _check_title(self.title)
+        _check_controls(self)
         check_prices(self.price, self.original_price, self.currency)
         if self.language not in LANGUAGES:
             raise InvalidInputError(f"language {self.language!r} must be one of {list(LANGUAGES)}")
@@ -182,26 +200,26 @@ def load_product(path: str | Path) -> Product:
     if not path.is_file():
         raise InvalidInputError(f"product file {str(path)!r} does not exist")
     suffix = path.suffix.lower()
-    text = path.read_text(encoding="utf-8")
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise InvalidInputError(f"product file {path.name!r} must end in .json, .yaml or .yml")
+    text, _ = decode_text(path.read_bytes(), f"product file {path.name!r}")
     if suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInputError(f"product file {path.name!r} is not valid JSON: {exc}") from None
-    elif suffix in (".yaml", ".yml"):
+    else:
         import yaml
 
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0]
             raise InvalidInputError(f"product file {path.name!r} is not valid YAML: {first}") from None
-    else:
-        raise InvalidInputError(f"product file {path.name!r} must end in .json, .yaml or .yml")
     if not isinstance(data, dict):
         raise InvalidInputError(f"product file {path.name!r} must hold a mapping of fields")
     for name in ("photo", "logo"):
-        if data.get(name) and not Path(data[name]).is_absolute():
+        if data.get(name) and isinstance(data[name], str) and not Path(data[name]).is_absolute():
             data[name] = str(path.parent / data[name])
     return Product.from_dict(data)
 

@@ -13,6 +13,7 @@ from itertools import combinations
 import numpy as np
 from PIL import Image
 
+from adcraft.creative.fonts import missing_glyphs
 from adcraft.creative.layout import Box
 from adcraft.creative.palette import contrast_ratio
 from adcraft.creative.render import Rendered, TextItem
@@ -35,6 +36,8 @@ class QAThresholds:
     max_occlusion: float = 0.0  # share of text area over the product mask; any fails
     max_out_of_bounds: float = 0.0  # share of element area outside the canvas; any fails
     ocr: bool = True  # run OCR read-back (slowest check: ~0.1-0.5 s per text element)
+    min_product_share: float = 0.01  # visible product pixels as a share of its box; below: missing/empty
+    min_product_std: float = 2.0  # spread of the product's pixel values (0-255); below: one flat colour
 
 
 @dataclass
@@ -202,6 +205,32 @@ def layout_metrics(rendered: Rendered) -> dict[str, float]:
     }
 
 
+def product_failures(rendered: Rendered, t: QAThresholds) -> list[str]:
+    """A missing, empty (transparent) or blank (one flat colour, e.g. from NaN weights) product."""
+    mask = rendered.product_mask
+    box = rendered.product_box
+    share = float(mask.sum()) / max(1, box.area)
+    if share < t.min_product_share:
+        least = f"{t.min_product_share:.0%}"
+        return [f"product is missing or empty: {share:.1%} of its box is visible (at least {least})"]
+    pixels = np.asarray(rendered.image.convert("RGB"))[mask].astype(np.float32)  # (N, 3)
+    spread = float(pixels.std(axis=0).max())
+    if spread < t.min_product_std:
+        return [f"product visual is blank: one flat colour (spread {spread:.2f} below {t.min_product_std})"]
+    return []
+
+
+def text_failures(rendered: Rendered) -> list[str]:
+    """Drawn lines with characters the font has no glyph for (they show as tofu boxes)."""
+    failures = []
+    for item in rendered.texts:
+        missing = missing_glyphs("".join(item.lines))
+        if missing:
+            shown = " ".join(f"U+{ord(ch):04X}" for ch in missing[:5])
+            failures.append(f"{item.element} has characters the font cannot draw: {shown}")
+    return failures
+
+
 def check_rendered(
     rendered: Rendered, thresholds: QAThresholds | None = None, reader: TextReader | None = None
 ) -> QAReport:
@@ -216,6 +245,7 @@ def check_rendered(
     ):
         if m[name] > limit:
             report.failures.append(f"layout {name} {m[name]:.3f} above {limit}")
+    report.failures += product_failures(rendered, t) + text_failures(rendered)
     for item in rendered.texts:
         ratio = text_contrast(rendered.backdrop, item)
         required = t.contrast_large if is_large_text(item, t) else t.contrast_normal

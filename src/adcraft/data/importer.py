@@ -16,10 +16,10 @@ from PIL import Image, UnidentifiedImageError
 from adcraft.data.dataset import IMAGES_DIR, ImageRecord, write_dataset
 from adcraft.data.products import resize_rgba
 from adcraft.errors import DataError
+from adcraft.fileio import decode_text
 
 logger = logging.getLogger(__name__)
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # tried in order; GB18030 covers GBK/GB2312 exports
 MAX_CAPTION_CHARS = 512  # the text encoder's limit
 
 
@@ -45,14 +45,8 @@ class ImportReport:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """File contents and the encoding that decoded them (UTF-8, else GB18030)."""
-    data = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise DataError(f"{path} is neither UTF-8 nor GB18030 text")
+    """File contents and the encoding that decoded them (UTF-8, else detected with confidence)."""
+    return decode_text(path.read_bytes(), str(path))
 
 
 def read_rows(path: Path) -> list[dict]:

@@ -11,6 +11,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from adcraft.configs import apply_updates
 from adcraft.diffusion.schedule import ScheduleConfig
 from adcraft.diffusion.unet import ConditionalUNet, UNetConfig
 from adcraft.errors import CheckpointError, ConfigError
@@ -89,9 +90,24 @@ def read_config(directory: Path) -> dict:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CheckpointError(f"{path} is not valid JSON ({exc.__class__.__name__})") from exc
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path} must hold a JSON object, got {type(config).__name__}")
     if config.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} has format {config.get('format')!r}; expected {CHECKPOINT_FORMAT!r}")
     return config
+
+
+def read_model_config(config: dict, where: Path) -> UNetConfig:
+    """The UNet config of a checkpoint's config.json, every key type-checked (its schedule too)."""
+    try:
+        for key in ("unet", "schedule"):
+            if key not in config:
+                raise ConfigError(f"key {key!r} is missing")
+        unet = apply_updates(UNetConfig(), config["unet"], "unet.")
+        apply_updates(ScheduleConfig(), config["schedule"], "schedule.")
+    except (ConfigError, ValueError, ZeroDivisionError) as exc:
+        raise CheckpointError(f"{where} has an invalid model config: {exc}") from exc
+    return unet
 
 
 def load_weights(path: Path) -> dict[str, torch.Tensor]:
@@ -117,15 +133,16 @@ def load_unet(
     config = read_config(directory)
     if encoder is not None:
         check_encoder(config.get("encoder", {}), encoder, directory)
-    try:
-        model = ConditionalUNet(UNetConfig.from_dict(config["unet"]))
-        ScheduleConfig(**config["schedule"])
-    except (KeyError, TypeError, ConfigError) as exc:
-        raise CheckpointError(f"{directory / CONFIG_FILE} has an invalid model config ({exc})") from exc
+    model = ConditionalUNet(read_model_config(config, directory / CONFIG_FILE))
     weights_path = (
         directory / EMA_FILE if use_ema and (directory / EMA_FILE).is_file() else directory / WEIGHTS_FILE
     )
     state = {k: v.float() for k, v in load_weights(weights_path).items()}
+    broken = [k for k, v in state.items() if not torch.isfinite(v).all()]
+    if broken:  # NaN/inf weights give blank visuals, never an error of their own
+        raise CheckpointError(
+            f"{weights_path} has non-finite (NaN or inf) weights in {len(broken)} tensor(s), e.g. {broken[0]}"
+        )
     try:
         model.load_state_dict(state)
     except RuntimeError as exc:
@@ -137,11 +154,14 @@ def load_unet(
 
 def check_encoder(saved: dict, current: dict, where: Path) -> None:
     """Refuse a checkpoint trained on another text encoder (name, version or dimension)."""
+    if not isinstance(saved, dict):
+        raise CheckpointError(f"checkpoint {where}: config.json 'encoder' must be an object, got {saved!r}")
     for key in ("name", "version", "dim"):
         if saved.get(key) != current.get(key):
             raise CheckpointError(
                 f"checkpoint {where} was trained with encoder {saved.get('name')} {saved.get('version')} "
-                f"({saved.get('dim')}-d), not {current.get('name')} {current.get('version')} ({current.get('dim')}-d)"
+                f"({saved.get('dim')}-d), not {current.get('name')} {current.get('version')} "
+                f"({current.get('dim')}-d)"
             )
 
 

@@ -6,13 +6,14 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
 
 import yaml
 
+from adcraft.configs import apply_updates
 from adcraft.diffusion.schedule import ScheduleConfig
 from adcraft.diffusion.unet import UNET_PRESETS, UNetConfig
 from adcraft.errors import ConfigError
+from adcraft.fileio import decode_text
 from adcraft.training.data import BALANCE_MODES
 
 SAMPLE_PROMPTS = [  # fixed prompts of the sample grids, both languages
@@ -89,51 +90,6 @@ class TrainConfig:
         return d
 
 
-def _coerce(value: Any, hint: Any, key: str) -> Any:
-    """Check (and lightly convert) one override value against its field type."""
-    origin = getattr(hint, "__origin__", None)
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{key} must be true or false, got {value!r}")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key} must be an integer, got {value!r}")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{key} must be a number, got {value!r}")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{key} must be a string, got {value!r}")
-        return value
-    if origin in (tuple, list):
-        if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"{key} must be a list, got {value!r}")
-        inner = hint.__args__[0]
-        return origin(_coerce(v, inner, f"{key}[{i}]") for i, v in enumerate(value))
-    return value
-
-
-def _apply(obj: Any, updates: dict, prefix: str = "") -> Any:
-    """Return a copy of dataclass `obj` with `updates` applied; unknown keys and wrong types raise."""
-    hints = get_type_hints(type(obj))
-    changes = {}
-    for key, value in updates.items():
-        name = f"{prefix}{key}"
-        if key not in hints:
-            raise ConfigError(f"unknown config key {name!r}; allowed: {sorted(prefix + k for k in hints)}")
-        current = getattr(obj, key)
-        if dataclasses.is_dataclass(current):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{name} must be a mapping, got {value!r}")
-            changes[key] = _apply(current, value, f"{name}.")
-        else:
-            changes[key] = _coerce(value, hints[key], name)
-    return dataclasses.replace(obj, **changes)
-
-
 def parse_overrides(items: list[str]) -> dict:
     """`key.sub=value` strings (values parsed as YAML) into a nested dict."""
     out: dict = {}
@@ -163,7 +119,7 @@ def build_config(updates: dict) -> TrainConfig:
     if preset not in UNET_PRESETS:
         raise ConfigError(f"preset {preset!r} must be one of {sorted(UNET_PRESETS)}")
     base = TrainConfig(preset=preset, unet=UNET_PRESETS[preset])
-    config = _apply(base, {k: v for k, v in updates.items() if k != "preset"})
+    config = apply_updates(base, {k: v for k, v in updates.items() if k != "preset"})
     if config.balance not in BALANCE_MODES:
         raise ConfigError(f"balance {config.balance!r} must be one of {list(BALANCE_MODES)}")
     if config.device not in DEVICES:
@@ -183,7 +139,7 @@ def load_train_config(path: str | Path | None = None, overrides: list[str] | Non
         if not path.is_file():
             raise ConfigError(f"config file {str(path)!r} not found")
         try:
-            updates = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            updates = yaml.safe_load(decode_text(path.read_bytes(), f"config file {path}")[0]) or {}
         except yaml.YAMLError as exc:
             raise ConfigError(
                 f"config file {path} is not valid YAML/JSON ({exc.__class__.__name__})"
