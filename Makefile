@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 # torch's CPU wheels: PyPI's default torch for Linux is the multi-GB CUDA build (scripts/install-torch.sh)
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
-.PHONY: install install-dev demo test bench train-default
+.PHONY: install install-dev demo test audit bench train-default
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: install    # the main job: creatives in every placement for the sample pro
 test: install-dev    # pytest exit code 5 (nothing collected) fails loudly; a native crash prints every thread's stack
 	PYTHONFAULTHANDLER=1 $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+audit:    # after make install-dev: bandit on src/ (skips justified in docs/security-findings.md), pip-audit
+	@test -x $(VENV)/bin/bandit || { echo "make audit needs make install-dev first" >&2; exit 2; }
+	$(VENV)/bin/bandit -c pyproject.toml -q -r src
+	$(PY) scripts/audit_deps.py
 
 bench: install-dev
 	$(PY) bench/core.py

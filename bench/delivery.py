@@ -34,13 +34,14 @@ PRODUCT = Path(__file__).resolve().parents[1] / "examples" / "products" / "dress
 BUDGETS_KB = (20, 35, 50, 80, 150, 400)  # the sweep's byte budgets
 
 
-def shipped_visual(title: str) -> Image.Image:
+def shipped_visual(product) -> Image.Image:
     """The product visual from the shipped model (20 steps, seed 0), upscaled as generation does."""
+    from adcraft.creative.api import visual_prompt
     from adcraft.diffusion.pipeline import TextToImagePipeline
     from adcraft.upscale import upscale
 
     pipeline = TextToImagePipeline.from_pretrained("default")
-    caption = pipeline.ground_prompts([title])[0].caption
+    caption = pipeline.ground_prompts([visual_prompt(product)])[0].caption
     return upscale(pipeline([caption], num_steps=20, seed=0, ground=False)[0], scale=4)
 
 
@@ -136,7 +137,7 @@ def main() -> None:
     copy = apply_theme_copy(write_copy(product, lang=product.lang), theme)
     texts = texts_from_copy(copy)
     t0 = time.perf_counter()
-    visual = shipped_visual(product.title)
+    visual = shipped_visual(product)
     visual_s = time.perf_counter() - t0
     composer = CreativeComposer()
     out = Path(args.out or tempfile.mkdtemp(prefix="adcraft-delivery-"))

@@ -21,6 +21,10 @@ class DataError(AdcraftError):
     """A dataset or log that cannot be read (missing files, bad rows beyond repair)."""
 
 
+class TooLargeError(InvalidInputError):
+    """A request body, upload or file over a documented size limit; the message names the limit."""
+
+
 class NotFoundError(AdcraftError, LookupError):
     """A named thing (segment, creative, job, product) that does not exist."""
 
@@ -31,3 +35,11 @@ class CapacityError(AdcraftError):
 
 class BudgetError(AdcraftError):
     """A creative that cannot be encoded under its network's byte limit in any allowed format."""
+
+
+class StillRunningError(AdcraftError):
+    """Work that outlived the caller's wait; it carries on as job `job_id` (poll it for the result)."""
+
+    def __init__(self, message: str, job_id: str) -> None:
+        super().__init__(message)
+        self.job_id = job_id

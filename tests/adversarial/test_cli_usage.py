@@ -130,8 +130,8 @@ def test_out_at_a_file_or_under_one_is_one_line_exit_2(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ADCRAFT_WORKERS": "many"}, "ADCRAFT_WORKERS 'many': Input should be a valid integer"),
-        ({"ADCRAFT_QUEUE_SIZE": "-5"}, "ADCRAFT_QUEUE_SIZE '-5': Input should be greater than or equal to 0"),
+        ({"ADCRAFT_WORKERS": "many"}, "ADCRAFT_WORKERS='many': Input should be a valid integer"),
+        ({"ADCRAFT_QUEUE_SIZE": "-5"}, "ADCRAFT_QUEUE_SIZE='-5': Input should be greater than or equal to 0"),
         ({"ADCRAFT_MODEL": "/no/such/model"}, "checkpoint '/no/such/model' not found"),
         ({"ADCRAFT_DATA_DIR": "FILE"}, "data dir (--data-dir / ADCRAFT_DATA_DIR)"),
     ],

@@ -1,4 +1,5 @@
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -24,7 +25,7 @@ def test_default_segments_cover_the_six_audiences():
     students = segments["students_budget"]
     assert students.emphasis == "price" and students.price_sensitivity > 0.5
     assert segments["professionals"].label("zh") == "职场精英"
-    assert "商务" in segments["professionals"].prompt_modifiers
+    assert "深蓝" in segments["professionals"].prompt_modifiers
 
 
 def test_get_segment_unknown_names_the_known_ones():
@@ -42,6 +43,7 @@ def test_get_segment_unknown_names_the_known_ones():
         ("palette", ["#12345"], "field 'palette'"),
         ("age_band", 60, "field 'age_band'"),
         ("colour", "red", "field 'colour' is unknown"),
+        ("prompt_modifiers", ["绿色", "cute"], "'cute', which the visual model cannot draw; allowed: colour"),
     ],
 )
 def test_bad_fields_name_segment_and_field(field, value, pattern):
@@ -69,3 +71,18 @@ def test_palette_name_and_roundtrip():
         {"segments": {"sporty": {k: v for k, v in segs["sporty"].to_dict().items() if k != "name"}}}
     )
     assert again["sporty"] == segs["sporty"]
+
+
+def test_a_segment_colour_reaches_what_the_model_reads_unless_the_product_names_one():
+    from adcraft.text.colors import find_color
+    from adcraft.text.grounding import Vocabulary
+
+    vocabulary = Vocabulary.load(Path(__file__).parents[2] / "src/adcraft/models/default")
+    segments = load_segments()
+    captions = {}
+    for name, seg in segments.items():
+        (modifier,) = seg.prompt_modifiers[:1]
+        captions[name] = vocabulary.ground(f"Running shoes {modifier}").caption
+        assert find_color(captions[name]) == find_color(modifier), (name, captions[name])
+        assert vocabulary.ground(f"红色连衣裙 {modifier}").caption == "红色连衣裙"  # the product's red wins
+    assert len(set(captions.values())) >= 5  # six segments, five colour families: pictures differ

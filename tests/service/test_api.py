@@ -53,16 +53,18 @@ def test_generate_fetch_list_zip_and_delete(make_client):
         ({"product": {"title": "x", "price": "abc"}}, 422, "price"),
         ({"product": {"title": "x"}, "placements": ["12x12"]}, 422, "12x12"),
         ({"product": {"title": "x", "photo": "/etc/passwd"}}, 422, "uploads"),
-        ({"product": {"title": "x", "photo": "uploads/../../secret.png"}}, 422, "outside"),
-        ({"product": {"title": "x", "photo": "uploads/missing.png"}}, 404, "missing.png"),
+        ({"product": {"title": "x", "photo": "uploads/../../secret.png"}}, 422, "upload id"),
+        ({"product": {"title": "x", "photo": "uploads/missing.png"}}, 422, "upload id"),
+        ({"product": {"title": "x", "logo": f"uploads/{'0' * 32}.png"}}, 404, "was not uploaded"),
         ({"product": {"title": "x"}, "audiences": ["martians"]}, 404, "martians"),
         ({"product": {"title": "x"}, "seed": -1}, 422, "seed"),
     ],
 )
-def test_generate_errors_are_4xx_with_detail(make_client, body, status, needle):
+def test_generate_errors_are_4xx_problems(make_client, body, status, needle):
     response = make_client().post("/v1/creatives", json=body)
     assert response.status_code == status, response.text
-    assert needle in json.dumps(response.json()["detail"])
+    assert response.headers["content-type"] == "application/problem+json"
+    assert needle in response.json()["detail"] and response.json()["status"] == status
 
 
 @pytest.mark.parametrize(
@@ -102,13 +104,14 @@ def test_upload_photo_then_generate_from_it(make_client):
     bad = client.post("/v1/uploads", files={"file": ("p.png", b"not an image", "image/png")})
     assert bad.status_code == 422 and "image" in bad.json()["detail"]
     big = make_client(max_upload_bytes=1024).post("/v1/uploads", files={"file": ("p.png", b"x" * 5000)})
-    assert big.status_code == 422 and "1024" in big.json()["detail"]
+    assert big.status_code == 413 and "1024" in big.json()["detail"]
 
 
 def test_job_runs_products_and_reports_each(make_client):
     client = make_client()
+    banned = {"title": "Blue mug", "banned_terms": ["mug"]}  # valid, but its copy breaks its own rule
     accepted = client.post(
-        "/v1/jobs", json={"products": [PRODUCT, {"title": ""}, {"title": "红色跑鞋", "price": 199}]}
+        "/v1/jobs", json={"products": [PRODUCT, banned, {"title": "红色跑鞋", "price": 199}]}
     )
     assert accepted.status_code == 202
     status_url = accepted.json()["status_url"]
@@ -119,11 +122,13 @@ def test_job_runs_products_and_reports_each(make_client):
         threading.Event().wait(0.1)
     assert (job["status"], job["total"], job["done"], job["failed"]) == ("done", 3, 2, 1)
     results = sorted(job["results"], key=lambda r: r["index"])
-    assert "title" in results[1]["error"] and len(results[2]["creative_ids"]) == 1
+    assert "mug" in results[1]["error"] and len(results[2]["creative_ids"]) == 1
     assert client.get(f"/v1/creatives/{results[0]['creative_ids'][0]}").status_code == 200
     too_many = make_client(max_products_per_job=2).post("/v1/jobs", json={"products": [PRODUCT] * 3})
     assert too_many.status_code == 422 and "adcraft batch" in too_many.json()["detail"]
     assert client.post("/v1/jobs", json={"products": []}).status_code == 422
+    refused = client.post("/v1/jobs", json={"products": [PRODUCT, {"title": ""}]})  # checked before 202
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("products[1]: title")
 
 
 def test_full_queue_answers_429_with_retry_after(make_client):

@@ -301,7 +301,7 @@ def _ope_on_store(
             f"campaign {campaign!r} has {len(log)} matured impressions with propensities; need at least 4"
         )
     record = server.campaigns.get(campaign)
-    probs = policy_probabilities(server._policy(record), rows, variants)
+    probs = policy_probabilities(server.policy(record), rows, variants)
     current = estimate_policy_value(log, probs, ci=ci)
     mean = float(log.rewards.mean())
     half = 1.959964 * float(log.rewards.std(ddof=1)) / len(log) ** 0.5

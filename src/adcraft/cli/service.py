@@ -8,28 +8,16 @@ from typing import Annotated
 import typer
 
 
-def load_settings(overrides: dict):
-    """ServiceSettings from options and ADCRAFT_* variables; a bad value is one line naming both."""
-    from pydantic import ValidationError
-
+def check_serve_paths(settings) -> None:
+    """The data folder can be one, and the model's config.json is well typed, before serving."""
     from adcraft.creative.export import check_output_dir
-    from adcraft.errors import ConfigError
-    from adcraft.service.settings import ServiceSettings
 
-    try:
-        settings = ServiceSettings(**overrides)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]) if error["loc"] else "settings"
-        source = f"--{field.replace('_', '-')}" if field in overrides else f"ADCRAFT_{field.upper()}"
-        raise ConfigError(f"{source} {error.get('input')!r}: {error['msg']}") from None
     check_output_dir(settings.data_dir, "data dir (--data-dir / ADCRAFT_DATA_DIR)")
-    if settings.model != "tiny-random":  # a model that is not there fails now, not at the first request
+    if settings.model != "tiny-random":
         from adcraft.diffusion.checkpoint import read_config, read_model_config, resolve_checkpoint
 
         directory = resolve_checkpoint(settings.model)
         read_model_config(read_config(directory), directory / "config.json")
-    return settings
 
 
 def register(app: typer.Typer) -> None:
@@ -61,6 +49,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from adcraft.service.app import create_app
+        from adcraft.service.settings import load_settings
 
         overrides = {
             k: v
@@ -73,6 +62,8 @@ def register(app: typer.Typer) -> None:
             }.items()
             if v is not None
         }
-        settings = load_settings(overrides)
+        settings = load_settings(**overrides)  # a bad ADCRAFT_* value: one line and exit 2
+        check_serve_paths(settings)
         typer.echo(f"adcraft serving http://{host}:{port}/ (data in {settings.data_dir.resolve()})", err=True)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        asgi_app = create_app(settings)  # an unusable data dir or database fails here, before serving
+        uvicorn.run(asgi_app, host=host, port=port, log_level=log_level)

@@ -155,7 +155,7 @@ def campaign_report(server, campaign_id: str, n_draws: int = 20000, seed: int = 
     log, logged, _ = campaign_log(server, campaign_id)
     value = None
     if len(log) >= 2:
-        probs = policy_probabilities(server._policy(campaign), logged, variants, seed)
+        probs = policy_probabilities(server.policy(campaign), logged, variants, seed)
         est = {e.estimator: e for e in estimate_policy_value(log, probs)}
         observed = float(log.rewards.mean())
         half = Z95 * float(log.rewards.std(ddof=1)) / np.sqrt(len(log))

@@ -71,6 +71,20 @@ def _choice(name: str, key: str, value: Any, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _check_drawable(name: str, modifiers: tuple[str, ...]) -> None:
+    """Refuse prompt modifiers the model cannot draw: it knows colours, not style or mood words."""
+    from adcraft.text.colors import COLOR_FAMILIES, find_color
+
+    for word in modifiers:
+        if find_color(word) is None:
+            raise _fail(
+                name,
+                "prompt_modifiers",
+                f"has {word!r}, which the visual model cannot draw; allowed: colour words of the "
+                f"families {', '.join(COLOR_FAMILIES)} (e.g. 粉色, pink, 深蓝, navy)",
+            )
+
+
 def parse_segment(name: str, row: Any) -> Segment:
     """Validate one segment mapping from a segments file; errors name the segment and field."""
     if not isinstance(row, dict):
@@ -103,6 +117,8 @@ def parse_segment(name: str, row: Any) -> Segment:
         palette = tuple(palette)
     elif not isinstance(palette, str) or not palette.strip():
         raise _fail(name, "palette", f"is {palette!r}; expected a palette name or a list of '#rrggbb'")
+    modifiers = _str_list(name, "prompt_modifiers", row["prompt_modifiers"])
+    _check_drawable(name, modifiers)
     return Segment(
         name=name,
         label_zh=row["label_zh"],
@@ -116,7 +132,7 @@ def parse_segment(name: str, row: Any) -> Segment:
         template_family=row["template_family"],
         tone=_choice(name, "tone", row["tone"], TONES),
         emphasis=_choice(name, "emphasis", row["emphasis"], EMPHASES),
-        prompt_modifiers=_str_list(name, "prompt_modifiers", row["prompt_modifiers"]),
+        prompt_modifiers=modifiers,
     )
 
 

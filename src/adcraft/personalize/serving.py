@@ -177,7 +177,8 @@ class CampaignServer:
             "variants": self.campaigns.variants(campaign_id),
         }
 
-    def _policy(self, campaign: Mapping[str, Any]) -> CampaignPolicy:
+    def policy(self, campaign: Mapping[str, Any]) -> CampaignPolicy:
+        """The campaign's policy at its stored state (cached until the state version moves)."""
         with self._lock:
             cached = self._policies.get(campaign["id"])
             if cached is None or cached[0] != campaign["state_version"]:
@@ -254,7 +255,7 @@ class CampaignServer:
         ids = [v["id"] for v in variants]
         features = CampaignPolicy.features(segment, placement, context)
         rng = np.random.default_rng(seed)
-        probs = self._policy(campaign).probabilities(features, ids, [v["elements"] for v in variants], rng)
+        probs = self.policy(campaign).probabilities(features, ids, [v["elements"] for v in variants], rng)
         k = int(rng.choice(len(ids), p=probs))
         stored, rejected = self.campaigns.add_impressions(
             [

@@ -1,39 +1,36 @@
-"""The FastAPI app factory: settings in, app out; errors become 4xx JSON with a `detail`."""
+"""The FastAPI app factory: settings in, app out; every error is an RFC 9457 problem (service/problems.py)."""
 
 from __future__ import annotations
 
 import hmac
 import logging
+import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from adcraft import __version__
-from adcraft.errors import AdcraftError, CapacityError, CheckpointError, NotFoundError
+from adcraft.errors import CheckpointError
 from adcraft.service.core import CreativeService
-from adcraft.service.settings import ServiceSettings
+from adcraft.service.limits import RequestLimits
+from adcraft.service.problems import (
+    PROBLEM_RESPONSES,
+    ProblemHTTPException,
+    install_problem_handlers,
+)
+from adcraft.service.settings import ServiceSettings, load_settings
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).with_name("static")
 API_KEY_HEADER = "X-API-Key"
 API_PREFIX = "/v1"
-
-
-def error_status(exc: AdcraftError) -> int:
-    """The HTTP status for a domain error."""
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, CapacityError):
-        return 429
-    if isinstance(exc, CheckpointError):
-        return 503  # the server's model is missing: not the caller's fault
-    return 422
+MULTIPART_PATHS = (API_PREFIX + "/uploads",)  # every other /v1 body is JSON
 
 
 def route_label(request: Request) -> str:
@@ -48,12 +45,15 @@ def route_label(request: Request) -> str:
 
 
 def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None) -> FastAPI:
-    """Build the app; settings default to the ADCRAFT_* environment, pipeline to settings.model (lazy)."""
-    settings = settings or ServiceSettings()
+    """Build the app; settings default to the ADCRAFT_* environment, pipeline to settings.model (lazy).
+    Bad settings, an unusable data dir or database raise ConfigError before anything is served."""
+    settings = settings or load_settings()
     service = CreativeService(settings, pipeline)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        if settings.preload_model and not service.model.loaded:
+            threading.Thread(target=_preload, args=(service,), name="adcraft-preload", daemon=True).start()
         yield
         service.close()
 
@@ -61,17 +61,19 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         title="adcraft",
         version=__version__,
         lifespan=lifespan,
-        description="Personalised e-commerce ad creatives from product text.",
+        description="Personalised e-commerce ad creatives from product text. Errors are RFC 9457 "
+        "problem details (application/problem+json); see docs/security.md for limits.",
+        responses=PROBLEM_RESPONSES,
     )
     app.state.service = service
-
-    @app.exception_handler(AdcraftError)
-    async def _domain_error(_request: Request, exc: AdcraftError) -> JSONResponse:
-        status = error_status(exc)
-        headers = {"Retry-After": str(settings.retry_after_s)} if status == 429 else None
-        if status == 429:
-            service.metrics.rejected.inc()
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+    install_problem_handlers(app, settings.retry_after_s, service.metrics.rejected.inc)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        multipart_paths=MULTIPART_PATHS,
+        prefix=API_PREFIX + "/",
+    )
 
     @app.middleware("http")
     async def _measure(request: Request, call_next):
@@ -83,35 +85,24 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         return response
 
     def require_key(request: Request) -> None:
-        if settings.api_key and not hmac.compare_digest(
-            request.headers.get(API_KEY_HEADER, ""), settings.api_key
-        ):
-            raise HTTPException(
-                401, f"missing or wrong {API_KEY_HEADER} header", {"WWW-Authenticate": "ApiKey"}
+        if settings.api_key and not api_key_matches(request, settings.api_key):
+            raise ProblemHTTPException(
+                401,
+                "unauthorized",
+                f"missing or wrong {API_KEY_HEADER} header",
+                {"WWW-Authenticate": "ApiKey"},
             )
 
-    from adcraft.service.routes import creatives, jobs, personalize
+    from adcraft.service.routes import creatives, jobs, personalize, refuse_unknown_query, system
 
     for module in (creatives, jobs, personalize):
-        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(require_key)])
+        app.include_router(
+            module.router,
+            prefix=API_PREFIX,
+            dependencies=[Depends(require_key), Depends(refuse_unknown_query)],
+        )
 
-    @app.get("/healthz", tags=["system"])
-    def healthz() -> dict:
-        """Liveness and what the process holds."""
-        return {
-            "status": "ok",
-            "version": __version__,
-            "model": settings.model,
-            "model_loaded": service.model.loaded,
-            "running": service.pool.running,
-            "waiting": service.pool.waiting,
-            "database": service.store.engine.dialect.name,
-        }
-
-    @app.get("/metrics", tags=["system"])
-    def metrics() -> Response:
-        """Prometheus metrics."""
-        return Response(service.metrics.render(), media_type="text/plain; version=0.0.4")
+    app.include_router(system.router)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -119,3 +110,17 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def api_key_matches(request: Request, expected: str) -> bool:
+    """Constant-time comparison of the header's raw bytes (any bytes a client sends) with the key."""
+    sent = request.headers.get(API_KEY_HEADER, "").encode("latin-1")  # how Starlette decoded the bytes
+    return hmac.compare_digest(sent, expected.encode("ascii"))
+
+
+def _preload(service: CreativeService) -> None:
+    """Load the model in the background at start-up; a failure is logged and /readyz reports it."""
+    try:
+        service.model.get()
+    except CheckpointError as exc:
+        logger.error("model preload failed: %s", exc)

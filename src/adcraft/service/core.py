@@ -10,31 +10,42 @@ import threading
 import time
 import uuid
 import zipfile
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from adcraft.batch.jobs import GenerationSettings, generate_for_product, load_pipeline
-from adcraft.errors import AdcraftError, InvalidInputError, NotFoundError
+from adcraft.errors import (
+    AdcraftError,
+    CheckpointError,
+    InvalidInputError,
+    StillRunningError,
+    TooLargeError,
+)
 from adcraft.personalize.serving import CampaignServer
 from adcraft.service.metrics import ServiceMetrics
 from adcraft.service.pool import GenerationPool
+from adcraft.service.schemas import ProductIn
 from adcraft.service.settings import ServiceSettings
-from adcraft.store import Store, resolve_inside, write_bytes_atomic
+from adcraft.service.validation import UPLOADS_DIR, PreparedProduct, prepare_product, prepare_settings
+from adcraft.store import Store, write_bytes_atomic
+from adcraft.store.models import new_id
 
 logger = logging.getLogger(__name__)
 
-UPLOADS_DIR = "uploads"  # product photos, named by content hash
 CREATIVES_DIR = "creatives"  # <product id>/<run id>/<audience>/...
 IMAGE_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 
 
 class ModelHolder:
-    """Loads the pipeline once per process, on first use, under a lock."""
+    """Loads the pipeline once per process, on first use, under a lock; remembers why a load failed."""
 
     def __init__(self, name: str, pipeline: Any = None) -> None:
         self.name = name
         self._pipeline = pipeline
         self._lock = threading.Lock()
+        self.error: str | None = None  # why the last load failed, None when it did not
 
     @property
     def loaded(self) -> bool:
@@ -42,13 +53,31 @@ class ModelHolder:
         return self._pipeline is not None
 
     def get(self) -> Any:
-        """The pipeline, loading it the first time."""
+        """The pipeline, loading it the first time; CheckpointError (503) when it cannot be loaded."""
         with self._lock:
             if self._pipeline is None:
                 start = time.perf_counter()
-                self._pipeline = load_pipeline(self.name)
+                try:
+                    self._pipeline = load_pipeline(self.name)
+                except AdcraftError as exc:
+                    self.error = str(exc)
+                    raise CheckpointError(f"model {self.name!r} cannot be loaded: {exc}") from None
+                except Exception as exc:  # a broken install or checkpoint: the server's fault, logged
+                    logger.exception("model %s cannot be loaded", self.name)
+                    self.error = f"{type(exc).__name__} (the server log has the details)"
+                    raise CheckpointError(f"model {self.name!r} cannot be loaded: {self.error}") from None
+                self.error = None
                 logger.info("model %s loaded in %.1fs", self.name, time.perf_counter() - start)
             return self._pipeline
+
+
+@dataclass
+class SyncTicket:
+    """A synchronous generation: whether it started, and the job it became when its caller stopped waiting."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False
+    job_id: str | None = None
 
 
 class CreativeService:
@@ -57,6 +86,13 @@ class CreativeService:
     def __init__(self, settings: ServiceSettings, pipeline: Any = None) -> None:
         self.settings = settings
         self.store = Store(settings.data_dir, settings.database_url)
+        self.interrupted_jobs = self.store.interrupt_unfinished_jobs()
+        if self.interrupted_jobs:
+            logger.warning(
+                "%d job(s) were queued or running when the server last stopped; marked interrupted: %s",
+                len(self.interrupted_jobs),
+                ", ".join(self.interrupted_jobs),
+            )
         self.metrics = ServiceMetrics()
         self.model = ModelHolder(settings.model, pipeline)
         self.pool = GenerationPool(settings.workers, settings.queue_size, self.metrics.pool_changed)
@@ -67,83 +103,123 @@ class CreativeService:
         self.pool.shutdown(wait=False)
         self.store.close()
 
+    # validation (before anything is stored or queued) ------------------------------------------
     def generation_settings(
         self, placements: list[str] | None, audiences: list[str] | None, seed: int
     ) -> GenerationSettings:
-        """Request options on top of the service defaults."""
-        return GenerationSettings(
-            model=self.settings.model,
-            placements=tuple(placements or self.settings.default_placements),
-            audiences=tuple(audiences or ()),
-            steps=self.settings.steps,
-            guidance=self.settings.guidance,
-            seed=seed,
-        )
+        """Request options on top of the service defaults, every placement and audience checked."""
+        return prepare_settings(self.settings, placements, audiences, seed)
+
+    def prepare_product(self, product: ProductIn, field: str | None = None) -> PreparedProduct:
+        """One product checked whole: values, sizes and its uploaded images."""
+        return prepare_product(product, self.store.data_dir, self.settings, field)
+
+    def prepare_products(self, products: list[ProductIn]) -> list[PreparedProduct]:
+        """A job's products, each checked; the first bad one names its index."""
+        limit = self.settings.max_products_per_job
+        if not 1 <= len(products) <= limit:
+            raise InvalidInputError(
+                f"a job takes 1 to {limit} products (ADCRAFT_MAX_PRODUCTS_PER_JOB), got {len(products)}; "
+                "use `adcraft batch` for catalogs"
+            )
+        return [self.prepare_product(p, f"products[{i}]") for i, p in enumerate(products)]
 
     # generation ---------------------------------------------------------------------------------
-    def _product_with_photo(self, product: dict) -> dict:
-        """Resolve an uploaded photo reference ('uploads/<name>') to its path inside the data dir."""
-        product = dict(product)
-        if product.get("photo"):
-            rel = str(product["photo"])
-            if not rel.startswith(f"{UPLOADS_DIR}/"):
-                raise InvalidInputError(
-                    f"photo {rel!r} must be an uploaded file ('{UPLOADS_DIR}/...'); "
-                    "POST it to /v1/uploads first"
-                )
-            path = resolve_inside(self.store.data_dir, rel)
-            if not path.is_file():
-                raise NotFoundError(f"photo {rel!r} was not uploaded")
-            product["photo"] = str(path)
-        return product
-
-    def generate_now(self, product: dict, settings: GenerationSettings) -> dict:
-        """Generate one product's creatives (in the calling thread) and record them: ids and records."""
-        from adcraft.creative.product import Product
-
-        resolved = self._product_with_photo(product)
-        Product.from_dict(dict(resolved))  # validate before anything is stored
-        product_id = self.store.add_product(product)
-        run_dir = self.store.data_dir / CREATIVES_DIR / product_id / uuid.uuid4().hex[:12]
+    def generate_now(self, product: PreparedProduct, settings: GenerationSettings) -> dict:
+        """Generate one checked product's creatives in the calling thread, then record product and
+        creatives in one transaction; on any failure nothing is left behind."""
+        product_id = new_id()
+        product_dir = self.store.data_dir / CREATIVES_DIR / product_id
+        run_dir = product_dir / uuid.uuid4().hex[:12]
         start = time.perf_counter()
         try:
-            files = generate_for_product(resolved, settings, self.model.get(), run_dir)
-        except Exception:
+            files = generate_for_product(product.resolved, settings, self.model.get(), run_dir)
+            creatives = [
+                {
+                    "placement": f.placement,
+                    "image_path": f.image,
+                    "manifest_path": f.manifest,
+                    "qa_status": f.qa_status,
+                    "segment": f.segment,
+                    "notes": f.notes,
+                }
+                for f in files
+            ]
+            _, ids = self.store.add_product_with_creatives(
+                product.submitted, creatives, product_id=product_id, price=product.price
+            )
+        except BaseException:
             self.metrics.generation.labels("error").observe(time.perf_counter() - start)
-            shutil.rmtree(run_dir, ignore_errors=True)
+            shutil.rmtree(product_dir, ignore_errors=True)
             raise
         self.metrics.generation.labels("ok").observe(time.perf_counter() - start)
-        ids = [
-            self.store.add_creative(
-                product_id, f.placement, f.image, f.manifest, f.qa_status, f.segment, f.notes
-            )
-            for f in files
-        ]
         return {"product_id": product_id, "creatives": [self.store.get_creative(i) for i in ids]}
 
-    def generate_sync(self, product: dict, settings: GenerationSettings) -> dict:
-        """Generate through the bounded pool and wait (CapacityError when the queue is full)."""
-        future = self.pool.submit(self.generate_now, product, settings)
-        return future.result(timeout=self.settings.sync_timeout_s)
-
-    def submit_job(self, products: list[dict], settings: GenerationSettings) -> str:
-        """Record a job over several products and queue it as one pool task; returns its id."""
-        if not 1 <= len(products) <= self.settings.max_products_per_job:
-            raise InvalidInputError(
-                f"a job takes 1 to {self.settings.max_products_per_job} products, "
-                f"got {len(products)}; use `adcraft batch` for catalogs"
+    def generate_sync(self, product: PreparedProduct, settings: GenerationSettings) -> dict:
+        """Generate through the bounded pool and wait (CapacityError when the queue is full). Past
+        sync_timeout_s the work is not cancelled: it carries on as a job, and StillRunningError (504)
+        names it."""
+        ticket = SyncTicket()
+        future = self.pool.submit(self._run_sync, ticket, product, settings)
+        try:
+            return future.result(timeout=self.settings.sync_timeout_s)
+        except TimeoutError:
+            pass
+        with ticket.lock:
+            ticket.job_id = self.store.create_job(
+                {"products": 1, "settings": settings.to_dict(), "synchronous": True},
+                1,
+                status="running" if ticket.started else "queued",
             )
+        future.add_done_callback(lambda f: self._record_sync(ticket.job_id, f))
+        raise StillRunningError(
+            f"generation did not finish within {self.settings.sync_timeout_s:g} s (ADCRAFT_SYNC_TIMEOUT_S); "
+            f"it carries on as job {ticket.job_id}: poll /v1/jobs/{ticket.job_id}",
+            ticket.job_id,
+        )
+
+    def _run_sync(self, ticket: SyncTicket, product: PreparedProduct, settings: GenerationSettings) -> dict:
+        with ticket.lock:
+            ticket.started = True
+            if ticket.job_id is not None:
+                self.store.update_job(ticket.job_id, status="running")
+        return self.generate_now(product, settings)
+
+    def _record_sync(self, job_id: str, future: Future) -> None:
+        exc = future.exception()
+        if exc is None:
+            out = future.result()
+            result = {
+                "index": 0,
+                "product_id": out["product_id"],
+                "creative_ids": [c["id"] for c in out["creatives"]],
+            }
+        else:
+            result = {"index": 0, "error": self._error_text(job_id, 0, exc)}
+        self.store.update_job(job_id, result=result, status="done")
+
+    @staticmethod
+    def _error_text(job_id: str, index: int, exc: BaseException) -> str:
+        """What a job result says about a failed product: a user error's message, else a reference."""
+        if isinstance(exc, AdcraftError):
+            return str(exc)
+        reference = uuid.uuid4().hex[:12]
+        logger.error("job %s product %d failed (reference %s)", job_id, index, reference, exc_info=exc)
+        return f"internal error (reference {reference}); the server log has the details"
+
+    def submit_job(self, products: list[PreparedProduct], settings: GenerationSettings) -> str:
+        """Record a job over several checked products and queue it as one pool task; returns its id."""
         job_id = self.store.create_job(
             {"products": len(products), "settings": settings.to_dict()}, len(products)
         )
         try:
             self.pool.submit(self._run_job, job_id, products, settings)
         except AdcraftError:
-            self.store.update_job(job_id, status="failed")
+            self.store.delete_job(job_id)  # a refused request leaves nothing behind
             raise
         return job_id
 
-    def _run_job(self, job_id: str, products: list[dict], settings: GenerationSettings) -> None:
+    def _run_job(self, job_id: str, products: list[PreparedProduct], settings: GenerationSettings) -> None:
         self.store.update_job(job_id, status="running")
         for index, product in enumerate(products):
             try:
@@ -153,33 +229,26 @@ class CreativeService:
                     "product_id": out["product_id"],
                     "creative_ids": [c["id"] for c in out["creatives"]],
                 }
-            except AdcraftError as exc:
-                result = {"index": index, "error": str(exc)}
-            except Exception as exc:  # one product's bug must not kill the job
-                logger.exception("job %s product %d failed", job_id, index)
-                result = {"index": index, "error": f"{type(exc).__name__}: {exc}"}
+            except Exception as exc:  # one product's failure must not kill the job
+                result = {"index": index, "error": self._error_text(job_id, index, exc)}
             self.store.update_job(job_id, result=result)
         self.store.update_job(job_id, status="done")
 
     # files --------------------------------------------------------------------------------------
     def save_upload(self, data: bytes) -> str:
-        """Store an uploaded product photo (PNG/JPEG/WebP) by content hash; returns 'uploads/<name>'."""
-        from PIL import Image, UnidentifiedImageError
+        """Store an uploaded photo or logo (PNG/JPEG/WebP) by content hash; returns its id
+        'uploads/<hash>.<ext>'. Non-images, corrupt files and decompression bombs are refused."""
+        from adcraft.creative.photo import open_image
 
-        if len(data) > self.settings.max_upload_bytes:
-            raise InvalidInputError(
-                f"photo has {len(data)} bytes; at most {self.settings.max_upload_bytes} allowed"
+        limit = self.settings.max_upload_bytes
+        if len(data) > limit:
+            raise TooLargeError(
+                f"upload has more than {limit} bytes; at most {limit} (ADCRAFT_MAX_UPLOAD_BYTES)"
             )
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                fmt = img.format
-                img.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            raise InvalidInputError(
-                "photo is not a readable image; upload a PNG, JPEG or WebP file"
-            ) from None
+        with open_image(data, "upload") as img:
+            fmt = img.format
         if fmt not in IMAGE_SUFFIXES:
-            raise InvalidInputError(f"photo format {fmt!r} must be one of {sorted(IMAGE_SUFFIXES)}")
+            raise InvalidInputError(f"upload format {fmt!r} must be one of {sorted(IMAGE_SUFFIXES)}")
         name = hashlib.sha256(data).hexdigest()[:32] + IMAGE_SUFFIXES[fmt]
         write_bytes_atomic(self.store.data_dir / UPLOADS_DIR / name, data)
         return f"{UPLOADS_DIR}/{name}"

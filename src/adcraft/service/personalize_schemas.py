@@ -92,6 +92,8 @@ class EventIn(BaseModel):
 class EventsRequest(BaseModel):
     """A batch of events."""
 
+    model_config = ConfigDict(extra="forbid")
+
     events: list[EventIn] = Field(..., min_length=1, max_length=10_000)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-JOB_STATES = ("queued", "running", "done", "failed")
+JOB_STATES = ("queued", "running", "done", "failed", "interrupted")  # interrupted: the server stopped
 QA_STATES = ("pass", "warn", "fail", "unchecked")
 
 

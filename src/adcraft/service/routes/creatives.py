@@ -7,18 +7,35 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
+from pydantic import AfterValidator
 
+from adcraft.service.problems import problem_doc
 from adcraft.service.routes import ServiceDep, creative_out
-from adcraft.service.schemas import Creative, GenerateRequest, GenerateResponse, Upload
+from adcraft.service.schemas import (
+    Creative,
+    GenerateRequest,
+    GenerateResponse,
+    Upload,
+    no_control_chars_or_none,
+)
+from adcraft.store.repository import MAX_ID_CHARS, MAX_OFFSET
 
 router = APIRouter(tags=["creatives"])
+FilterQuery = Annotated[str | None, Query(max_length=MAX_ID_CHARS), AfterValidator(no_control_chars_or_none)]
 
 
-@router.post("/creatives", response_model=GenerateResponse, status_code=201)
+@router.post(
+    "/creatives",
+    response_model=GenerateResponse,
+    status_code=201,
+    responses={504: problem_doc("still running past ADCRAFT_SYNC_TIMEOUT_S: poll job_id")},
+)
 async def create_creatives(body: GenerateRequest, service: ServiceDep) -> dict:
-    """Generate creatives for one product and wait for them (429 + Retry-After when the queue is full)."""
+    """Generate creatives for one product and wait for them (429 + Retry-After when the queue is full;
+    504 with a job id when the wait passes the server's limit: the work carries on as that job)."""
     settings = service.generation_settings(body.placements, body.audiences, body.seed)
-    out = await run_in_threadpool(service.generate_sync, body.product, settings)
+    product = service.prepare_product(body.product)
+    out = await run_in_threadpool(service.generate_sync, product, settings)
     return {
         "product_id": out["product_id"],
         "creatives": [creative_out(c) for c in out["creatives"]],
@@ -28,7 +45,7 @@ async def create_creatives(body: GenerateRequest, service: ServiceDep) -> dict:
 
 @router.post("/uploads", response_model=Upload, status_code=201)
 async def upload_photo(service: ServiceDep, file: Annotated[UploadFile, File()]) -> dict:
-    """Store a product photo; use the returned 'photo' value in a product."""
+    """Store a product photo or logo; use the returned id as the product's 'photo' or 'logo'."""
     data = await file.read(service.settings.max_upload_bytes + 1)
     return {"photo": service.save_upload(data)}
 
@@ -36,10 +53,10 @@ async def upload_photo(service: ServiceDep, file: Annotated[UploadFile, File()])
 @router.get("/creatives", response_model=list[Creative])
 def list_creatives(
     service: ServiceDep,
-    product_id: str | None = None,
-    segment: str | None = None,
+    product_id: FilterQuery = None,
+    segment: FilterQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict]:
     """Creatives, newest first; filter by product or segment."""
     return [creative_out(c) for c in service.store.list_creatives(product_id, segment, limit, offset)]

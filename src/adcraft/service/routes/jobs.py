@@ -12,9 +12,10 @@ router = APIRouter(tags=["jobs"])
 
 @router.post("/jobs", response_model=JobAccepted, status_code=202)
 def create_job(body: JobRequest, service: ServiceDep) -> dict:
-    """Queue a job over several products (429 + Retry-After when the queue is full)."""
+    """Queue a job over several products, every one checked first (422 names the first bad one;
+    429 + Retry-After when the queue is full)."""
     settings = service.generation_settings(body.placements, body.audiences, body.seed)
-    job_id = service.submit_job(body.products, settings)
+    job_id = service.submit_job(service.prepare_products(body.products), settings)
     return {"job_id": job_id, "status_url": f"/v1/jobs/{job_id}"}
 
 
