@@ -43,20 +43,31 @@ REJECT_REASONS = (
 )
 
 
+MAX_EPOCH = 253_402_214_400.0  # 9999-12-31T00:00:00Z: later times cannot be written back as ISO-8601
+
+
 def epoch(ts: str | float | datetime | None) -> float:
     """UTC epoch seconds of an ISO-8601 string, a datetime or a number; now when None."""
     if ts is None:
         return datetime.now(UTC).timestamp()
     if isinstance(ts, (int, float)):
+        if not 0 <= float(ts) < MAX_EPOCH:
+            raise InvalidInputError(f"timestamp {ts} must be epoch seconds between 1970 and 9999")
         return float(ts)
-    if isinstance(ts, str):
-        try:
+    text = ts
+    try:
+        if isinstance(ts, str):
             ts = datetime.fromisoformat(ts.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidInputError(f"timestamp {ts!r} is not ISO-8601 (e.g. 2026-12-04T01:30:00Z)") from None
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=UTC)
-    return ts.timestamp()
+        if ts.tzinfo is None:
+            ts = ts.replace(tzinfo=UTC)
+        t = ts.timestamp()
+    except (ValueError, OverflowError, OSError):
+        t = float("nan")
+    if not 0 <= t < MAX_EPOCH:
+        raise InvalidInputError(
+            f"timestamp {text!s:.40} must be ISO-8601 between 1970 and 9999 (e.g. 2026-12-04T01:30:00Z)"
+        )
+    return t
 
 
 def iso(t: float | None) -> str | None:
