@@ -295,13 +295,14 @@ class CampaignServer:
         rejected: Counter = Counter()
         errors: list[dict] = []
         campaigns: dict[str, dict | None] = {}
+        per_campaign: dict[str, Counter] = {}
 
         def refuse(i: int, reason: str, detail: str, campaign_id: str | None = None) -> None:
             rejected[reason] += 1
             if len(errors) < 20:
                 errors.append({"index": i, "reason": reason, "detail": detail})
-            if campaign_id and campaigns.get(campaign_id):
-                self.campaigns.count_rejected(campaign_id, Counter({reason: 1}))
+            if campaign_id:
+                per_campaign.setdefault(campaign_id, Counter())[reason] += 1
 
         for i, e in enumerate(events):
             kind = e.get("kind")
@@ -335,6 +336,8 @@ class CampaignServer:
             row = self._impression_row(i, e, ts, campaigns, refuse)
             if row is not None:
                 impressions.append(row)
+        for campaign_id, counts in per_campaign.items():  # one write per campaign, not per row
+            self.campaigns.count_rejected(campaign_id, counts)
         stored, dupes = self.campaigns.add_impressions(impressions)
         rejected.update(dupes)
         statuses, fb_dupes = self.campaigns.add_feedback(feedback)
