@@ -108,6 +108,7 @@ def test_treatment_wording_is_allowed_for_drugs_but_cure_rates_are_not():
         ("Dry-cured ham", "other_sense"),
         ("Gel polish cures under a UV lamp", "other_sense"),
         ("Best Friends Forever T-shirt", "other_sense"),
+        ("Product number 1", "other_sense"),
         ("本品不能代替药物", "required_notice"),
     ],
 )
