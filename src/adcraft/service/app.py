@@ -8,16 +8,17 @@ import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse
+from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
 
 from adcraft import __version__
 from adcraft.errors import CheckpointError
 from adcraft.service.core import CreativeService
-from adcraft.service.limits import RequestLimits
+from adcraft.service.limits import ProblemCORSMiddleware, RequestLimits
 from adcraft.service.problems import (
     PROBLEM_RESPONSES,
     ProblemHTTPException,
@@ -30,6 +31,11 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).with_name("static")
 API_KEY_HEADER = "X-API-Key"
 API_PREFIX = "/v1"
+API_KEY_SCHEME = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,  # require_key checks the raw bytes and answers the 401 problem itself
+    description="needed on every /v1 call when the server sets ADCRAFT_API_KEY",
+)
 MULTIPART_PATHS = (API_PREFIX + "/uploads",)  # every other /v1 body is JSON
 
 
@@ -57,7 +63,9 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         yield
         service.close()
 
-    app = FastAPI(
+    from fastapi_offline import FastAPIOffline  # the docs' JS and CSS from the wheel, no CDN
+
+    app = FastAPIOffline(
         title="adcraft",
         version=__version__,
         lifespan=lifespan,
@@ -75,6 +83,15 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         prefix=API_PREFIX + "/",
     )
 
+    if settings.cors_origins:
+        app.add_middleware(
+            ProblemCORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=[API_KEY_HEADER, "Content-Type"],
+            expose_headers=["Retry-After"],
+        )
+
     @app.middleware("http")
     async def _measure(request: Request, call_next):
         start = time.perf_counter()
@@ -84,7 +101,7 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
         service.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
         return response
 
-    def require_key(request: Request) -> None:
+    def require_key(request: Request, _declared: Annotated[str | None, Depends(API_KEY_SCHEME)]) -> None:
         if settings.api_key and not api_key_matches(request, settings.api_key):
             raise ProblemHTTPException(
                 401,

@@ -11,6 +11,9 @@ from collections.abc import Awaitable, Callable, Collection
 from email.message import Message
 from typing import Any
 
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+
 from adcraft.service.problems import problem_response
 
 Scope = dict[str, Any]
@@ -140,3 +143,24 @@ class RequestLimits:
 
 def _too_large(size: int, limit: int, what: str) -> str:
     return f"request has {size} bytes or more; {what} may have at most {limit}"
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS middleware whose refused preflight is a problem (it answers plain text)."""
+
+    def preflight_response(self, request_headers) -> Response:
+        """The preflight answer; a refusal (400) becomes a 'cors-refused' problem naming what was refused."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        reason = response.body.decode("utf-8", "replace").strip() or "preflight refused"
+        allowed = ", ".join(self.allow_origins) or "none"
+        problem = problem_response(
+            response.status_code,
+            "cors-refused",
+            f"{reason}; allowed origins: {allowed} (ADCRAFT_CORS_ORIGINS)",
+        )
+        for name in ("access-control-allow-origin", "vary"):
+            if name in response.headers:
+                problem.headers[name] = response.headers[name]
+        return problem

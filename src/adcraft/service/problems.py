@@ -45,6 +45,7 @@ TITLES = {
     "still-running": "The work outlived the wait; it carries on as a job",
     "model-unavailable": "The server's model cannot be loaded",
     "not-ready": "The service is not ready",
+    "cors-refused": "The browser's cross-origin request is not allowed",
     "internal": "Internal server error",
 }
 STATUS_CODES = {405: "method-not-allowed", 404: "not-found", 401: "unauthorized", 413: "too-large"}

@@ -67,6 +67,7 @@ Name = text(MAX_NAME_CHARS, min_length=1)
 Id = text(MAX_ID_CHARS, min_length=1)
 Title = text(MAX_TITLE_CHARS)
 Code = text(8)  # currency or language code
+Code32 = text(32)  # a category name
 Brand = text(100)
 Point = text(MAX_POINT_CHARS)
 Color = text(7)
@@ -116,6 +117,9 @@ class ProductIn(Strict):
     brand_colors: list[Color] | None = Field(None, max_length=MAX_LIST_ITEMS, description="'#RRGGBB'")
     logo: ImageRef | None = Field(None, description="brand logo: an id from POST /v1/uploads")
     banned_terms: list[Banned] | None = Field(None, max_length=MAX_BANNED_TERMS)
+    category: Code32 | None = Field(
+        None, description="advertising-law category (drug, cosmetics, ...); default: read from the text"
+    )
 
     def fields_given(self) -> dict[str, Any]:
         """The fields the client gave (null means not given), as Product.from_dict reads them."""

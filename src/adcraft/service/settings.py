@@ -34,6 +34,7 @@ class ServiceSettings(BaseSettings):
     max_upload_bytes: int = Field(10 * 2**20, ge=1024, le=2**30)  # product photo / logo upload limit (413)
     max_body_bytes: int = Field(2**20, ge=1024, le=2**30)  # any JSON request body (413 past it)
     max_description_chars: int = Field(5000, ge=1, le=1_000_000)  # a product's description (422 past it)
+    cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (CORS); () = CORS off
     sync_timeout_s: float = Field(600.0, gt=0, le=86_400)  # POST /v1/creatives waits this long, then 504
 
     @field_validator("api_key")

@@ -22,6 +22,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 with its timezone; SQLite hands timezone-aware columns back naive, and they are UTC."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).isoformat()
+
+
 class Base(DeclarativeBase):
     """Declarative base for every adcraft table."""
 

@@ -22,6 +22,7 @@ from adcraft.store.models import (
     CreativeRow,
     JobRow,
     ProductRow,
+    iso_utc,
     new_id,
     utcnow,
 )
@@ -141,7 +142,7 @@ class Store:
                 "title": row.title,
                 "price": row.price,
                 "data": row.data,
-                "created": row.created.isoformat(),
+                "created": iso_utc(row.created),
             }
 
     # creatives --------------------------------------------------------------------------------
@@ -308,8 +309,8 @@ class Store:
                 "done": row.done,
                 "failed": row.failed,
                 "results": list(row.results),
-                "created": row.created.isoformat(),
-                "updated": row.updated.isoformat(),
+                "created": iso_utc(row.created),
+                "updated": iso_utc(row.updated),
             }
 
 
@@ -328,5 +329,5 @@ def _creative_dict(row: CreativeRow) -> dict:
         "qa_status": row.qa_status,
         "segment": row.segment,
         "notes": row.notes or {},
-        "created": row.created.isoformat(),
+        "created": iso_utc(row.created),
     }
