@@ -238,6 +238,8 @@ class CreativeService:
     def save_upload(self, data: bytes) -> str:
         """Store an uploaded photo or logo (PNG/JPEG/WebP) by content hash; returns its id
         'uploads/<hash>.<ext>'. Non-images, corrupt files and decompression bombs are refused."""
+        from PIL import Image
+
         from adcraft.creative.photo import open_image
 
         limit = self.settings.max_upload_bytes
@@ -245,8 +247,9 @@ class CreativeService:
             raise TooLargeError(
                 f"upload has more than {limit} bytes; at most {limit} (ADCRAFT_MAX_UPLOAD_BYTES)"
             )
-        with open_image(data, "upload") as img:
-            fmt = img.format
+        open_image(data, "upload").close()  # decodes it whole: refuses non-images, corrupt files, bombs
+        with Image.open(io.BytesIO(data)) as probe:  # the stored format (open_image returns a display copy)
+            fmt = probe.format
         if fmt not in IMAGE_SUFFIXES:
             raise InvalidInputError(f"upload format {fmt!r} must be one of {sorted(IMAGE_SUFFIXES)}")
         name = hashlib.sha256(data).hexdigest()[:32] + IMAGE_SUFFIXES[fmt]
