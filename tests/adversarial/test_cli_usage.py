@@ -133,7 +133,7 @@ def test_out_at_a_file_or_under_one_is_one_line_exit_2(capsys, tmp_path):
         ({"ADCRAFT_WORKERS": "many"}, "ADCRAFT_WORKERS='many': Input should be a valid integer"),
         ({"ADCRAFT_QUEUE_SIZE": "-5"}, "ADCRAFT_QUEUE_SIZE='-5': Input should be greater than or equal to 0"),
         ({"ADCRAFT_MODEL": "/no/such/model"}, "checkpoint '/no/such/model' not found"),
-        ({"ADCRAFT_DATA_DIR": "FILE"}, "data dir (--data-dir / ADCRAFT_DATA_DIR)"),
+        ({"ADCRAFT_DATA_DIR": "FILE"}, "cannot be used as a folder"),
     ],
 )
 def test_serve_refuses_bad_environment_in_one_line(capsys, tmp_path, monkeypatch, env, message):

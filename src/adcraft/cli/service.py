@@ -9,10 +9,7 @@ import typer
 
 
 def check_serve_paths(settings) -> None:
-    """The data folder can be one, and the model's config.json is well typed, before serving."""
-    from adcraft.creative.export import check_output_dir
-
-    check_output_dir(settings.data_dir, "data dir (--data-dir / ADCRAFT_DATA_DIR)")
+    """The model's config.json is well typed, before serving (the data dir is checked by create_app)."""
     if settings.model != "tiny-random":
         from adcraft.diffusion.checkpoint import read_config, read_model_config, resolve_checkpoint
 
@@ -64,6 +61,6 @@ def register(app: typer.Typer) -> None:
         }
         settings = load_settings(**overrides)  # a bad ADCRAFT_* value: one line and exit 2
         check_serve_paths(settings)
-        typer.echo(f"adcraft serving http://{host}:{port}/ (data in {settings.data_dir.resolve()})", err=True)
         asgi_app = create_app(settings)  # an unusable data dir or database fails here, before serving
+        typer.echo(f"adcraft serving http://{host}:{port}/ (data in {settings.data_dir.resolve()})", err=True)
         uvicorn.run(asgi_app, host=host, port=port, log_level=log_level)

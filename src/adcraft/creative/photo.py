@@ -60,8 +60,8 @@ def open_image(source: str | Path | bytes, field: str = "photo") -> Image.Image:
 
 def to_display(image: Image.Image) -> Image.Image:
     """The image as it is meant to be seen: EXIF orientation applied, 16/32-bit grey as 8-bit grey."""
-    transparency = image.info.get("transparency")
-    image = ImageOps.exif_transpose(image)  # a phone photo stored sideways is shown upright
+    transparency, fmt = image.info.get("transparency"), image.format
+    ImageOps.exif_transpose(image, in_place=True)  # a phone photo stored sideways is shown upright
     if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         # Pillow's convert("RGB") clips these at 255 (a 16-bit grey product turns white); rescale instead
         values = np.asarray(image, dtype=np.float64)
@@ -70,6 +70,7 @@ def to_display(image: Image.Image) -> Image.Image:
         if isinstance(transparency, int):  # a tRNS grey value: that exact level is transparent
             alpha = Image.fromarray(np.where(values == transparency, 0, 255).astype(np.uint8), "L")
             grey = Image.merge("LA", (grey, alpha))
+        grey.format = fmt  # callers check what the file was (uploads allow PNG, JPEG, WebP)
         return grey
     return image
 
