@@ -92,8 +92,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None, hint: str =
     charset-normalizer's guess, as is text with fewer than MIN_EVIDENCE non-ASCII bytes: short
     single-byte and CJK files cannot be told apart with confidence. `hint` is appended to refusals
     (how to name the encoding at that boundary).
-    Known limits: GBK bytes that happen to be valid UTF-8 (a lone 选) are read as UTF-8, and EUC-KR
-    text is also valid GB2312 bytes, read as (wrong) Chinese.
+    Known limits: GBK bytes that happen to be valid UTF-8 (a lone 选) are read as UTF-8; EUC-KR text
+    and some short Big5 text are also valid GB2312 bytes, read as (wrong) simplified Chinese.
     """
     if encoding:
         return _decode_named(data, name, encoding)
