@@ -28,9 +28,9 @@ test: install-dev    # pytest exit code 5 (nothing collected) fails loudly; a na
 	PYTHONFAULTHANDLER=1 $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-audit:    # after make install-dev: bandit on src/ (skips justified in docs/security-findings.md), pip-audit
+audit:    # after make install-dev: bandit on src/ (medium/high fail; docs/security-findings.md), pip-audit
 	@test -x $(VENV)/bin/bandit || { echo "make audit needs make install-dev first" >&2; exit 2; }
-	$(VENV)/bin/bandit -c pyproject.toml -q -r src
+	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r src
 	$(PY) scripts/audit_deps.py
 
 bench: install-dev
