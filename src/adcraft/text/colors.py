@@ -8,12 +8,14 @@ import numpy as np
 from PIL import Image
 
 from adcraft.errors import InvalidInputError
+from adcraft.text.oklab import srgb_to_oklch
 
 # family -> (zh word, en word, other spellings that name the same family); the compound names made of a
 # product word (樱桃红, "tomato red", 巧克力色) are here so that grounding never reads them as the
-# product (SHADES_WITHOUT_FAMILY below does the same for 香槟金). 银色 is grey; bare English "silver",
-# "gold" and "graphite" are left out: in titles they are mostly the material (sterling silver, 14k gold,
-# a graphite racket)
+# product (SHADES_WITHOUT_FAMILY below does the same for 玫瑰金). Shops' achromatic, brown and metal words
+# have their own families since issue 20: grey takes 银色/silver, brown takes beige and camel, navy and gold
+# are families (a sterling silver ring and a 14k gold chain are drawn in that colour); "graphite" stays out
+# (a graphite racket is the material)
 COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "red": (
         "红色",
@@ -52,10 +54,15 @@ COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "avocado green",
         ),
     ),
+    "navy": (
+        "藏青色",
+        "navy",
+        ("藏青", "藏蓝", "海军蓝", "navy blue", "midnight blue"),
+    ),  # before blue: 海军蓝
     "blue": (
         "蓝色",
         "blue",
-        ("天蓝", "藏青", "藏蓝", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "navy", "sky blue", "teal", "cyan"),
+        ("天蓝", "宝蓝", "湖蓝", "雾霾蓝", "蓝", "sky blue", "teal", "cyan"),
     ),
     "purple": (
         "紫色",
@@ -91,7 +98,10 @@ COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "褐色",
             "棕",
             "咖色",
+            "米色",
+            "燕麦色",
             "khaki",
+            "beige",
             "tan",
             "camel",
             "caramel",
@@ -101,19 +111,18 @@ COLOR_FAMILIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     "black": ("黑色", "black", ("纯黑", "黑", "午夜色", "jet black")),
     "white": ("白色", "white", ("米白", "纯白", "奶白", "白", "星光色", "ivory", "off-white", "cream")),
-    "grey": ("灰色", "grey", ("浅灰", "深灰", "深空灰", "灰", "银色", "石墨色", "gray", "charcoal")),
+    "grey": (
+        "灰色",
+        "grey",
+        ("浅灰", "深灰", "深空灰", "灰", "银色", "石墨色", "gray", "charcoal", "silver", "silver-tone"),
+    ),
+    "gold": ("金色", "gold", ("香槟金", "香槟色", "gold-tone", "champagne gold")),  # not "golden": food
 }
-# colour names that are none of the families (gold, beige): read as colour names, so grounding never takes
-# them for the product (香槟金 is no champagne), but they give no family: no colour beats a wrong one
+# colour names that are none of the families (rose gold, apricot): read as colour names, so grounding never
+# takes them for the product (玫瑰金 is no rose), but they give no family: no colour beats a wrong one
 SHADES_WITHOUT_FAMILY = (
-    "金色",
-    "香槟金",
-    "香槟色",
     "玫瑰金",
     "杏色",
-    "米色",
-    "燕麦色",
-    "champagne gold",
     "rose gold",
 )
 CHROMATIC_HUES = {
@@ -386,43 +395,58 @@ def hsv_to_rgb(hsv: np.ndarray) -> np.ndarray:
     return rgb + (v - c)[..., None]
 
 
-def hue_family(hue: float, value: float) -> str:
-    """The chromatic family of a hue in degrees (dark oranges/reds are brown)."""
-    if hue >= 345 or hue < 15:
-        family = "red"
-    elif hue < 40:
-        family = "orange"
-    elif hue < 70:
-        family = "yellow"
-    elif hue < 165:
-        family = "green"
-    elif hue < 255:
-        family = "blue"
-    elif hue < 290:
-        family = "purple"
-    else:
-        family = "pink"
-    if family in ("orange", "red") and value < 0.5:
-        return "brown"
-    return family
+def pixel_families(lch: np.ndarray) -> np.ndarray:
+    """(N, 3) OKLCH -> (N,) family names, by hue band with lightness and chroma deciding the families
+    that share a hue: brown is a dark or greyish orange, gold a darker yellow, navy a dark blue, pink a
+    light red or magenta (thresholds set on named shop colours, tests/text/test_colors.py)."""
+    lightness, chroma, hue = lch[:, 0], lch[:, 1], lch[:, 2]
+    out = np.full(len(lch), "grey", dtype=object)
+    bands = [  # (hue from, hue to, family when the rule holds, rule, family otherwise)
+        (345, 360, "pink", (lightness > 0.62) & (chroma < 0.2), "red"),
+        (0, 15, "pink", (lightness > 0.62) & (chroma < 0.2), "red"),
+        (15, 45, "red", chroma >= 0.1, "brown"),
+        (45, 80, "orange", (chroma >= 0.11) & (lightness >= 0.6), "brown"),
+        (80, 102, "yellow", (lightness >= 0.86) & (chroma >= 0.1), "gold"),
+        (102, 125, "yellow", lightness >= 0.8, "gold"),
+        (125, 190, "green", np.ones_like(chroma, bool), "green"),
+        (190, 250, "blue", np.ones_like(chroma, bool), "blue"),
+        (250, 285, "blue", lightness >= 0.4, "navy"),
+        (285, 325, "purple", np.ones_like(chroma, bool), "purple"),
+        (325, 345, "pink", lightness >= 0.6, "purple"),
+    ]
+    for lo, hi, yes, rule, no in bands:
+        band = (hue >= lo) & (hue < hi)
+        out[band & rule] = yes
+        out[band & ~rule] = no
+    out[(out == "red") & (lightness > 0.75)] = "pink"  # salmon and light reds read pink
+    yellowish = (out == "gold") | (out == "yellow")
+    out[(out == "gold") & (lightness < 0.62) & (hue >= 102)] = "green"  # olive
+    out[(out == "gold") & (lightness < 0.6)] = "brown"  # dark yellows are brown
+    pale = yellowish & (chroma < 0.08)  # beige, wheat (brown family) and cream (white)
+    out[pale] = np.where((lightness[pale] > 0.9) & (hue[pale] >= 100), "white", "brown")
+    achromatic = chroma < ACHROMATIC_CHROMA
+    out[achromatic] = np.where(
+        lightness[achromatic] < 0.35, "black", np.where(lightness[achromatic] > 0.88, "white", "grey")
+    )
+    return out
+
+
+ACHROMATIC_CHROMA = 0.045  # OKLCH chroma below which a pixel is black, white or grey
+CHROMATIC_SHARE = 0.3  # an object with fewer coloured pixels than this is named by its lightness
 
 
 def dominant_color_family(img: Image.Image) -> str | None:
-    """The colour family of the alpha-weighted object pixels; None for an empty (transparent) image."""
+    """The colour family of an RGBA image's object pixels (alpha > 0.5), measured in OKLCH: black, white or
+    grey (by mean lightness) when under 30 % of them are coloured, else the family of most coloured
+    pixels; None for an empty (transparent) image."""
     a = np.asarray(img.convert("RGBA"), dtype=np.float32) / 255.0
     mask = a[..., 3] > 0.5
     if mask.sum() < 4:
         return None
-    hsv = rgb_to_hsv(a[..., :3][mask])
-    chroma = (hsv[:, 1] > 0.3) & (hsv[:, 2] > 0.25)
-    if chroma.mean() < 0.3:
-        v = float(hsv[:, 2].mean())
-        return "black" if v < 0.3 else "white" if v > 0.75 else "grey"
-    hues, weights = hsv[chroma, 0], (hsv[chroma, 1] * hsv[chroma, 2])
-    hist, edges = np.histogram(hues, bins=36, range=(0, 360), weights=weights)
-    hist = hist + np.roll(hist, 1) + np.roll(hist, -1)  # smooth across neighbouring bins (and 0/360)
-    peak = int(hist.argmax())
-    hue = (edges[peak] + 5.0) % 360
-    near = np.abs(((hues - hue) + 180) % 360 - 180) < 20
-    value = float(hsv[chroma, 2][near].mean()) if near.any() else float(hsv[chroma, 2].mean())
-    return hue_family(hue, value)
+    lch = srgb_to_oklch(a[..., :3][mask])
+    chromatic = lch[:, 1] >= ACHROMATIC_CHROMA
+    if chromatic.mean() < CHROMATIC_SHARE:
+        lightness = float(lch[:, 0].mean())
+        return "black" if lightness < 0.38 else "white" if lightness > 0.85 else "grey"
+    names, counts = np.unique(pixel_families(lch[chromatic]), return_counts=True)
+    return str(names[counts.argmax()])

@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from adcraft.data.dataset import read_dataset
+from adcraft.data.styles import dataset_styles
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, save_checkpoint
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.diffusion.unet import ConditionalUNet, standardized_copy
@@ -73,7 +74,9 @@ def train(
         torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick its fastest kernels
     encoder = encoder or load_encoder(config.encoder)
     data = load_tensor_dataset(config.data_dir, config.unet.sample_size, encoder, config.balance)
-    vocabulary = Vocabulary.from_records(read_dataset(config.data_dir))  # saved with every checkpoint
+    records = read_dataset(config.data_dir)
+    vocabulary = Vocabulary.from_records(records)  # saved with every checkpoint
+    styles = dataset_styles(records)  # the style words the captions carry; [] for a dataset without styles
     torch.manual_seed(config.seed)
     unet_config = type(config.unet)(
         **{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim}
@@ -170,6 +173,7 @@ def train(
                 elapsed,
                 data.fingerprint,
                 vocabulary,
+                styles,
             )
     return TrainResult(out / CHECKPOINT_DIR, step, loss, elapsed)
 
@@ -197,10 +201,12 @@ def save_training_checkpoint(
     elapsed: float,
     fingerprint: str,
     vocabulary: Vocabulary | None = None,
+    styles: list[str] | None = None,
 ) -> None:
     """Model + EMA weights (loadable by the pipeline) and the exact-resume state, in one folder."""
     extra = {
         "model_id": f"{Path(config.out_dir).name}-step{step}",
+        "styles": list(styles or []),
         "data": {"dir": str(config.data_dir), "fingerprint": fingerprint},
         "training": {
             "step": step,
