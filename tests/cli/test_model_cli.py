@@ -102,6 +102,8 @@ def test_train_then_sample_then_finetune(tiny_run, tiny_dataset, tmp_path, capsy
         (["sample", "x", "--model", "CKPT", "--steps", "0"], "steps 0 must be between 1 and 200"),
         (["sample", "x", "--model", "CKPT", "--guidance", "99"], "guidance 99.0 must be between 0 and 20"),
         (["sample", "x", "--model", "CKPT", "--sampler", "euler"], "sampler 'euler' must be one of"),
+        (["sample", "x", "--model", "CKPT", "--style", "oil"], "style 'oil' must be one of 3d, gradient, flat"),
+        (["sample", "x", "--model", "CKPT", "--style", "flat"], "style 'flat' must be one of 3d (the styles of"),
         (["train", "--set", "stepz=3"], "unknown config key 'stepz'"),
         (["train", "--config", "/nonexistent.yaml"], "config file '/nonexistent.yaml' not found"),
         (["train", "--set", "preset=huge"], "preset 'huge' must be one of"),

@@ -214,3 +214,23 @@ def test_grounding_reads_a_known_title_as_its_training_caption(encoder):
     raw = grounded([title], num_steps=2, ground=False)[0]  # the switch turns it off
     assert np.array_equal(np.asarray(raw), np.asarray(plain([title], num_steps=2)[0]))
     assert not np.array_equal(np.asarray(raw), np.asarray(same[0]))
+
+
+def test_a_style_ends_the_caption_only_for_a_model_trained_with_styles(pipe):
+    from adcraft.text.grounding import Vocabulary, VocabularyEntry
+
+    assert [g.caption for g in pipe.ground_prompts(["跑鞋"], style="3d")] == ["跑鞋"]  # no styles: one look
+    with pytest.raises(InvalidInputError, match="style 'flat' must be one of 3d"):
+        pipe.ground_prompts(["跑鞋"], style="flat")
+    styled = TextToImagePipeline(
+        pipe.unet,
+        pipe.encoder,
+        pipe.schedule,
+        vocabulary=Vocabulary([VocabularyEntry("1f45f", "跑鞋", "running shoe")]),
+        styles=("3d", "flat"),
+    )
+    read = styled.ground_prompts(["男士黑色透气跑鞋", "Navy Running Shoe"], style="flat")
+    assert [g.caption for g in read] == ["黑色跑鞋，扁平插画风格", "navy running shoe, flat illustration style"]
+    assert read[0].style == "flat" and styled.ground_prompts(["跑鞋"])[0].caption == "跑鞋"  # None: no word
+    with pytest.raises(InvalidInputError, match="must be one of 3d, flat"):
+        styled(["跑鞋"], num_steps=1, style="cartoon")

@@ -109,3 +109,9 @@ def test_load_prompts_refuses_bad_lines(tmp_path, line):
 def test_load_prompts_refuses_missing_file(tmp_path):
     with pytest.raises(DataError):
         load_prompts(tmp_path / "none.jsonl")
+
+
+def test_spread_subset_keeps_the_mix():
+    from adcraft.evaluation.breakdowns import spread_subset
+
+    assert spread_subset(list(range(10)), 5) == [0, 2, 4, 6, 8] and spread_subset([1, 2], 5) == [1, 2]

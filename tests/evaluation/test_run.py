@@ -165,3 +165,24 @@ def test_real_views_keep_the_first_image_and_colour(draw_shape):
 def test_config_refuses_a_single_seed():
     with pytest.raises(InvalidInputError):
         EvalConfig(seeds=1)
+
+
+def test_colour_table_natural_colour_and_style_breakdowns(result, pipe, trained_evaluator, shapes_dataset):
+    from adcraft.evaluation.report import breakdown_rows
+
+    s = result.summary
+    assert s["by_colour"]["real"]["red"] == {"prompts": 1, "adherence": 1.0}  # real red balls are red
+    assert set(s["by_colour"]["generated"]) == {"red", "blue"}
+    natural = s["natural_colour"]
+    assert natural["real"]["prompts"] == 2 and natural["real"]["share"] == 1.0  # the originals are grey
+    assert 0.0 <= natural["generated"]["share"] <= 1.0
+    titles = [t for t, _, _ in breakdown_rows(s)]
+    assert titles == ["colour adherence per family (prompts)", "no colour asked -> natural colour"]
+    evaluator, _, _ = trained_evaluator
+    with pytest.raises(InvalidInputError, match="style 'flat' must be one of 3d"):
+        run_eval(pipe, evaluator, PROMPTS[:1], EvalConfig(seeds=2, steps=1, style="flat"))
+
+
+def test_reference_for_an_uncoloured_title_is_the_original(shapes_dataset):
+    records = read_dataset(shapes_dataset)
+    assert reference_record(PROMPTS[3], records, set()).file.endswith("-orig.png")

@@ -36,7 +36,7 @@ from adcraft.text.attributes import (
         (
             "A navy blue wool coat for men, waterproof and warm",
             "en",
-            "blue",
+            "navy",  # issue 20: navy is its own family
             ["wool"],
             [],
             ["men"],

@@ -166,7 +166,7 @@ def test_labels_used_as_colour_names_are_not_the_product(prompt, concept, captio
         ("Fresh Red Apple 3 lb Bag", "apple", "red apple"),  # the fruit itself still grounds
         ("Red Bull energy drink 250ml", None, "Red Bull energy drink 250ml"),
         ("Banana Republic Linen Dress", "dress", "dress"),  # the masked brand leaves the real product
-        ("Champagne Gold Handbag", "bag", "handbag"),  # a colour name (of no family), not the drink
+        ("Champagne Gold Handbag", "bag", "gold handbag"),  # a colour name (gold family), not the drink
         (
             "Organic Apple Slices, a Snack to Share Like Apple Watch Rings",
             "apple",

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from adcraft.data.styles import DEFAULT_STYLE, parse_style
+
 BUILTIN_PROMPTS = [
     "红色连衣裙",
     "red dress",
@@ -46,6 +48,9 @@ def register(app: typer.Typer) -> None:
                 help="Read titles that name a known product as its training caption (e.g. '红色连衣裙')."
             ),
         ] = True,
+        style: Annotated[
+            str, typer.Option(help="Picture style (3d, flat, cartoon, ...); 'any' lets seeds vary.")
+        ] = DEFAULT_STYLE,
     ) -> None:
         """Generate product visuals (RGBA PNG) from product text."""
         from rich.progress import Progress
@@ -60,10 +65,11 @@ def register(app: typer.Typer) -> None:
         check_sampling_args(steps, guidance)
         check_seed(seed)
         check_output_dir(out, "--out")
+        chosen = parse_style(style)
         if sampler not in SAMPLERS:
             raise InvalidInputError(f"sampler {sampler!r} must be one of {list(SAMPLERS)}")
         pipe = TextToImagePipeline.from_pretrained(model)
-        read = [g.caption for g in pipe.ground_prompts(texts, ground)]
+        read = [g.caption for g in pipe.ground_prompts(texts, ground, chosen)]
         with Progress(transient=True) as progress:
             task = progress.add_task("sampling", total=None)
             images = pipe(

@@ -97,6 +97,18 @@ def check_style(style: str) -> Style:
     return STYLES[style]
 
 
+ANY_STYLE = "any"  # the CLI's word for "no style asked": seeds may come out in different styles
+
+
+def parse_style(style: str) -> str | None:
+    """A CLI/API style value: a style id, or "any" (None: no style word). Unknown values raise."""
+    if style == ANY_STYLE:
+        return None
+    if style not in STYLES:
+        raise InvalidInputError(f"style {style!r} must be one of {', '.join(STYLES)} or {ANY_STYLE}")
+    return style
+
+
 def styled_caption(text: str, style: str, lang: str) -> str:
     """The caption or prompt text with its style word, the same phrasing in training and generation:
     "跑鞋，3D渲染风格" / "running shoe, 3D render style"."""

@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import torch
 from PIL import Image
 
+from adcraft.data.styles import DEFAULT_STYLE, styled_caption
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, resolve_checkpoint
 from adcraft.diffusion.image import clean_alpha, tensor_to_rgba
 from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, check_seed, make_sampler
 from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet
 from adcraft.errors import InvalidInputError
+from adcraft.text.attributes import detect_language
 from adcraft.text.encoder import TextEncoder, check_texts, load_encoder
 from adcraft.text.grounding import Grounding, Vocabulary
 
@@ -36,8 +39,10 @@ class TextToImagePipeline:
         device: str | torch.device = "cpu",
         model_id: str = "",
         vocabulary: Vocabulary | None = None,
+        styles: Sequence[str] = (),
     ) -> None:
         self.unet = unet.to(device).eval()
+        self.styles = tuple(styles)  # the styles whose words the model was trained on; () = one look
         self.vocabulary = vocabulary  # the training data's concept labels, for grounding prompts
         self.encoder = encoder
         self.schedule = schedule
@@ -62,6 +67,7 @@ class TextToImagePipeline:
             device,
             str(config.get("model_id", name_or_path)),
             vocabulary=Vocabulary.load(resolve_checkpoint(name_or_path)),
+            styles=config.get("styles", ()),
         )
 
     @classmethod
@@ -85,12 +91,14 @@ class TextToImagePipeline:
         callback: ProgressCallback | None = None,
         clean: bool = True,
         ground: bool = True,
+        style: str | None = None,
     ) -> list[Image.Image]:
         """Generate one RGBA image per prompt; image i uses noise seeded by seed + i.
 
         With `clean`, the mask is cleaned of isolated speckles (clean_alpha); colour is untouched.
         With `ground`, prompts that name a concept of the model's vocabulary are read as a training-style
-        caption (adcraft.text.grounding; see `ground_prompts`).
+        caption (adcraft.text.grounding; see `ground_prompts`). With `style`, the caption ends with that
+        style's words (None: no style asked, so seeds may differ in style).
         """
         check_sampling_args(num_steps, guidance_scale)
         check_seed(seed)
@@ -98,7 +106,7 @@ class TextToImagePipeline:
             raise InvalidInputError(f"batch_size {batch_size} must be between 1 and {MAX_BATCH}")
         # 1. encode prompt (grounded in the training captions' style)
         prompts = check_texts(prompts)
-        texts = [g.caption for g in self.ground_prompts(prompts, ground)]
+        texts = [g.caption for g in self.ground_prompts(prompts, ground, style)]
         z = torch.from_numpy(self.encoder.encode(texts)).to(self.device)  # (N, D)
         # 2. prepare noise, one generator per image so results do not depend on batching
         size = self.unet.config.sample_size
@@ -130,15 +138,36 @@ class TextToImagePipeline:
             images.extend(clean_alpha(tensor_to_rgba(xi)) if clean else tensor_to_rgba(xi) for xi in x)
         return images
 
-    def ground_prompts(self, prompts: Sequence[str], ground: bool = True) -> list[Grounding]:
-        """What the model reads for each prompt; prompts pass unchanged without `ground` or a vocabulary.
+    def ground_prompts(
+        self, prompts: Sequence[str], ground: bool = True, style: str | None = None
+    ) -> list[Grounding]:
+        """What the model reads for each prompt; prompts pass unchanged without `ground` or a vocabulary,
+        and end with the style's words when a style is asked of a model trained with styles (a model
+        without them has the one 3D look, and "3d" leaves its prompts as they are).
 
-        Callers that report the reading ground once and generate from the captions with `ground=False`.
+        Callers that report the reading ground once and generate from the captions with `ground=False`
+        (and no style: it is in the captions already).
         """
+        self.check_style(style)
         prompts = check_texts(prompts)
         if not ground or self.vocabulary is None:
-            return [Grounding(p, p, None, None, None) for p in prompts]
-        return [self.vocabulary.ground(p) for p in prompts]
+            read = [Grounding(p, p, None, None, None) for p in prompts]
+        else:
+            read = [self.vocabulary.ground(p) for p in prompts]
+        if style is None or not self.styles:
+            return read
+        return [
+            replace(g, caption=styled_caption(g.caption, style, detect_language(g.caption)), style=style)
+            for g in read
+        ]
+
+    def check_style(self, style: str | None) -> None:
+        """Refuse a style the model was not trained on, naming the ones it was."""
+        allowed = self.styles or (DEFAULT_STYLE,)
+        if style is not None and style not in allowed:
+            names = ", ".join(allowed)
+            trained = self.model_id or "this model"
+            raise InvalidInputError(f"style {style!r} must be one of {names} (the styles of {trained})")
 
     def denoise(
         self,

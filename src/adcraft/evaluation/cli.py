@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from adcraft.data.styles import ANY_STYLE, DEFAULT_STYLE, parse_style
+
 DEFAULT_DATA = Path("data/products")  # the dataset `adcraft data build-products` writes
 
 
@@ -37,8 +39,15 @@ def register_eval(app: typer.Typer) -> None:
         limit: Annotated[
             int | None, typer.Option(help="Use only the first N prompts (quick checks).")
         ] = None,
+        style: Annotated[
+            str, typer.Option(help="Style asked of the model (3d, flat, ...; 'any' for none).")
+        ] = DEFAULT_STYLE,
+        styles: Annotated[
+            str, typer.Option(help="Also run these styles (comma-separated, 'any' too) for per-style tables.")
+        ] = "",
+        style_limit: Annotated[int, typer.Option(help="Prompts per extra style, spread over the set.")] = 40,
     ) -> None:
-        """Measure a model on the held-out prompt set, beside real (ceiling) and random-concept (floor) images."""
+        """Measure a model on held-out prompts beside real (ceiling) and random-concept (floor) images."""
         from rich.console import Console
         from rich.progress import Progress
 
@@ -50,7 +59,15 @@ def register_eval(app: typer.Typer) -> None:
         from adcraft.evaluation.run import EvalConfig, run_eval
 
         console = Console()
-        cfg = EvalConfig(seeds=seeds, steps=steps, guidance=guidance, batch_size=batch_size, ground=ground)
+        extra_styles = [parse_style(x.strip()) for x in styles.split(",") if x.strip()]
+        cfg = EvalConfig(
+            seeds=seeds,
+            steps=steps,
+            guidance=guidance,
+            batch_size=batch_size,
+            ground=ground,
+            style=parse_style(style),
+        )
         items = load_prompts(prompts)
         if limit is not None:
             if limit < 1:
@@ -71,8 +88,12 @@ def register_eval(app: typer.Typer) -> None:
                 data=data,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
+        if extra_styles:
+            result.summary["by_style"] = run_styles(pipe, judge, items, cfg, data, extra_styles, style_limit)
         paths = write_results(result, out)
         console.print(eval_table(result.summary))
+        for table in breakdown_tables(result.summary):
+            console.print(table)
         if result.summary["collapsed"]:
             console.print(f"collapsed prompts: {result.summary['collapsed']}")
         console.print(f"results: {paths['results']}  grid: {paths['grid']}")
@@ -164,3 +185,37 @@ def eval_table(summary: dict):
     for row in table_rows(summary):
         table.add_row(*row)
     return table
+
+
+def run_styles(pipe, judge, items, cfg, data, styles: list[str | None], limit: int) -> dict:
+    """Per-style runs on a spread subset of the prompts: {style: {condition: {metric: value}}}."""
+    from dataclasses import replace
+
+    from adcraft.evaluation.breakdowns import spread_subset, style_row
+    from adcraft.evaluation.run import run_eval
+
+    subset = spread_subset(items, limit)
+    return {
+        style or ANY_STYLE: {
+            "prompts": len(subset),
+            **style_row(run_eval(pipe, judge, subset, replace(cfg, style=style), data).summary),
+        }
+        for style in styles
+    }
+
+
+def breakdown_tables(summary: dict) -> list:
+    """Rich tables of issue 20's breakdowns: per colour family, natural colour, per style."""
+    from rich.table import Table
+
+    from adcraft.evaluation.report import breakdown_rows
+
+    tables = []
+    for title, header, rows in breakdown_rows(summary):
+        table = Table(title=title)
+        for col in header:
+            table.add_column(col, justify="left" if col == header[0] else "right")
+        for row in rows:
+            table.add_row(*row)
+        tables.append(table)
+    return tables

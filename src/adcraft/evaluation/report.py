@@ -41,6 +41,48 @@ def table_rows(summary: dict) -> list[list[str]]:
     return rows
 
 
+def breakdown_rows(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) of each breakdown table a summary has: colour family, natural colour,
+    style; every row gives the model beside the real-image ceiling and the random-concept floor."""
+    conds = ("generated", "real", "random")
+    header = ["", "model", "real (ceiling)", "random concept (floor)"]
+    out = []
+    if by_colour := summary.get("by_colour"):
+        families = sorted(set().union(*(by_colour.get(c, {}) for c in conds)))
+        rows = [
+            [f"{f} ({by_colour['generated'].get(f, {}).get('prompts', 0)})"]
+            + [_fmt(by_colour.get(c, {}).get(f, {}).get("adherence")) for c in conds]
+            for f in families
+        ]
+        out.append(("colour adherence per family (prompts)", ["family", *header[1:]], rows))
+    if natural := summary.get("natural_colour"):
+        n = natural.get("generated", {}).get("prompts", 0)
+        rows = [[f"uncoloured titles ({n})", *[_fmt(natural.get(c, {}).get("share")) for c in conds]]]
+        out.append(("no colour asked -> natural colour", ["", *header[1:]], rows))
+    if by_style := summary.get("by_style"):
+        rows = []
+        for style, cells in by_style.items():
+            for key in (
+                "concept_top1_zh",
+                "concept_top1_en",
+                "concept_top5_zh",
+                "concept_top5_en",
+                "diversity",
+            ):
+                name = METRIC_NAMES[key].split(" (")[0] + (
+                    f" ({key[-2:]})" if key[-2:] in ("zh", "en") else ""
+                )
+                rows.append([f"{style}: {name}", *[_fmt(cells.get(c, {}).get(key)) for c in conds]])
+        out.append(
+            (
+                f"per style ({next(iter(by_style.values()))['prompts']} prompts each)",
+                ["style: metric", *header[1:]],
+                rows,
+            )
+        )
+    return out
+
+
 def _fmt(value) -> str:
     if value is None:
         return "n/a"

@@ -15,8 +15,16 @@ import torch
 from PIL import Image
 
 from adcraft.data.dataset import ImageRecord, read_dataset
+from adcraft.data.styles import DEFAULT_STYLE
 from adcraft.errors import InvalidInputError
 from adcraft.evaluation import metrics as M
+from adcraft.evaluation.breakdowns import (
+    by_colour,
+    is_original,
+    natural_colour,
+    natural_families,
+    record_style,
+)
 from adcraft.evaluation.classifier import Evaluator, images_to_batch
 from adcraft.evaluation.prompts import LANGS, EvalPrompt
 from adcraft.text.grounding import grounding_counts
@@ -50,6 +58,7 @@ class EvalConfig:
     seed: int = 0  # base noise seed; also seeds the real views and random-concept draws
     collapse_rmse: float = M.COLLAPSE_RMSE  # seeds closer than this (pixel RMSE) count as collapsed
     ground: bool = True  # titles that name a known concept are read as training captions (as in production)
+    style: str | None = DEFAULT_STYLE  # picture style asked of the model (None: no style word)
 
     def __post_init__(self) -> None:
         if not 2 <= self.seeds <= 64:
@@ -81,11 +90,18 @@ def generate(
     return [[per_seed[s][p] for s in range(cfg.seeds)] for p in range(len(texts))]
 
 
-def reference_record(prompt: EvalPrompt, records: list[ImageRecord], heldout: set[str]) -> ImageRecord | None:
-    """The real image a prompt asks for: its concept in its colour (the original when no colour);
-    held-out images first, so the ceiling is measured on images the evaluator did not train on."""
+def reference_record(
+    prompt: EvalPrompt, records: list[ImageRecord], heldout: set[str], style: str | None = DEFAULT_STYLE
+) -> ImageRecord | None:
+    """The real image a prompt asks for: its concept in the asked style (3D when none is asked) and in
+    its colour (the original when no colour); held-out images first, so the ceiling is measured on
+    images the evaluator did not train on."""
     same = [r for r in records if r.concept == prompt.concept]
-    exact = [r for r in same if r.color == prompt.color] or same
+    same = [r for r in same if record_style(r) == (style or DEFAULT_STYLE)] or same
+    if prompt.color is None:
+        exact = [r for r in same if is_original(r)] or same
+    else:
+        exact = [r for r in same if r.color == prompt.color] or same
     return min(exact, key=lambda r: (r.file not in heldout, r.file), default=None)
 
 
@@ -112,7 +128,7 @@ def reference_conditions(
     rng = random.Random(cfg.seed)
     real, rand, ref = [], [], []
     for i, p in enumerate(prompts):
-        rec = reference_record(p, records, heldout)
+        rec = reference_record(p, records, heldout, cfg.style)
         if rec is None:
             logger.warning("concept %r of prompt %r is not in %s", p.concept, p.prompt, data)
             real.append(None)
@@ -242,7 +258,7 @@ def run_eval(
     cfg = cfg or EvalConfig()
     if not prompts:
         raise InvalidInputError("the prompt set is empty")
-    read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground)  # grounded once, for every seed
+    read = pipe.ground_prompts([p.prompt for p in prompts], cfg.ground, cfg.style)  # once, for every seed
     generated = generate(pipe, [g.caption for g in read], cfg, progress)
     model_id = getattr(pipe, "model_id", "")
     return EvalResult(score_run(generated, read, prompts, evaluator, cfg, data, model_id), generated, prompts)
@@ -286,7 +302,12 @@ def score_run(
         "collapsed": [p["prompt"] for p in per_prompt["generated"] if p["collapsed"]],
         "per_prompt": per_prompt["generated"],
     }
+    summary["by_colour"] = {name: by_colour(rows) for name, rows in per_prompt.items()}
     if records:
+        natural = natural_families(prompts, records, Path(data), cfg.style)
+        summary["natural_colour"] = {
+            name: natural_colour(images, prompts, natural) for name, images in conditions.items()
+        }
         images_of = Counter(r.concept for r in records)
         summary["by_dataset_images"] = {
             name: by_dataset_images(per_prompt[name], images_of, cfg.seeds) for name in ("generated", "real")

@@ -53,6 +53,7 @@ class Grounding:
     concept: str | None  # the matched concept id; None when no label occurs in the prompt
     term: str | None  # the label found in the prompt
     color: str | None  # the colour family named in the prompt, kept in the caption
+    style: str | None = None  # the picture style whose words the caption ends with (data.styles)
 
     def to_json(self) -> dict:
         """JSON form (for prompts.json and API responses)."""
