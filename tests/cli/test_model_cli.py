@@ -60,6 +60,8 @@ def test_train_then_sample_then_finetune(tiny_run, tiny_dataset, tmp_path, capsy
     assert (samples / "grid.png").is_file() and "red dress\tnearest: dress / 连衣裙" in stdout
     report = json.loads((samples / "prompts.json").read_text(encoding="utf-8"))
     assert [r["familiar"] for r in report] == [True, False] and len(report[0]["nearest"]) == 3
+    assert report[0]["colour"] == {"word": "red", "family": "red", "trained": None}  # colours not recorded
+    assert report[1]["colour"] is None
     assert "'股票市场今日大跌' is far from every product the model knows" in stderr
     code, stdout, _ = run_cli(
         [

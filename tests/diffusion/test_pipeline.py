@@ -234,3 +234,12 @@ def test_a_style_ends_the_caption_only_for_a_model_trained_with_styles(pipe):
     assert read[0].style == "flat" and styled.ground_prompts(["跑鞋"])[0].caption == "跑鞋"  # None: no word
     with pytest.raises(InvalidInputError, match="must be one of 3d, flat"):
         styled(["跑鞋"], num_steps=1, style="cartoon")
+
+
+def test_colour_report_says_which_colour_was_read_and_whether_the_model_had_it(pipe):
+    known = TextToImagePipeline(pipe.unet, pipe.encoder, pipe.schedule, colors=("black", "red"))
+    assert known.colour_report("黑色手提包") == {"word": "黑色", "family": "black", "trained": True}
+    assert known.colour_report("藏青色西装")["trained"] is False  # navy: no navy image in its data
+    assert known.colour_report("玫瑰金手表") == {"word": "玫瑰金", "family": None, "trained": False}
+    assert known.colour_report("手提包") is None
+    assert pipe.colour_report("Navy Blazer") == {"word": "Navy", "family": "navy", "trained": None}

@@ -95,7 +95,12 @@ def register(app: typer.Typer) -> None:
         (out / "prompts.json").write_text(
             json.dumps(
                 [
-                    {"file": f"sample_{i:02d}.png", **dataclasses.asdict(f), "model_read": r}
+                    {
+                        "file": f"sample_{i:02d}.png",
+                        **dataclasses.asdict(f),
+                        "model_read": r,
+                        "colour": pipe.colour_report(f.prompt),
+                    }
                     for i, (f, r) in enumerate(zip(report, read, strict=True))
                 ],
                 ensure_ascii=False,
@@ -109,6 +114,13 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{out / f'sample_{i:02d}.png'}\t{f.prompt}\tnearest: {label} ({sim:.3f}){as_read}")
             if warning := f.warning():
                 typer.echo(f"warning: {warning}", err=True)
+            colour = pipe.colour_report(f.prompt)
+            if colour is not None and colour["trained"] is False:
+                typer.echo(
+                    f"warning: colour {colour['word']!r} (read as {colour['family'] or 'no colour family'}) "
+                    "is not one the model was trained on; the image was generated anyway",
+                    err=True,
+                )
 
     @app.command()
     def train(

@@ -17,6 +17,7 @@ from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, chec
 from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet
 from adcraft.errors import InvalidInputError
 from adcraft.text.attributes import detect_language
+from adcraft.text.colors import color_spans
 from adcraft.text.encoder import TextEncoder, check_texts, load_encoder
 from adcraft.text.grounding import Grounding, Vocabulary
 
@@ -40,9 +41,11 @@ class TextToImagePipeline:
         model_id: str = "",
         vocabulary: Vocabulary | None = None,
         styles: Sequence[str] = (),
+        colors: Sequence[str] = (),
     ) -> None:
         self.unet = unet.to(device).eval()
         self.styles = tuple(styles)  # the styles whose words the model was trained on; () = one look
+        self.colors = tuple(colors)  # the colour families of its training images; () = not recorded
         self.vocabulary = vocabulary  # the training data's concept labels, for grounding prompts
         self.encoder = encoder
         self.schedule = schedule
@@ -68,6 +71,7 @@ class TextToImagePipeline:
             str(config.get("model_id", name_or_path)),
             vocabulary=Vocabulary.load(resolve_checkpoint(name_or_path)),
             styles=config.get("styles", ()),
+            colors=config.get("colors", ()),
         )
 
     @classmethod
@@ -160,6 +164,17 @@ class TextToImagePipeline:
             replace(g, caption=styled_caption(g.caption, style, detect_language(g.caption)), style=style)
             for g in read
         ]
+
+    def colour_report(self, prompt: str) -> dict | None:
+        """The colour a prompt names, as read: {"word", "family", "trained"}; trained is False for a
+        colour of no family or one the training images never had, None when the model does not record
+        its colours (models before issue 20); None when the prompt names no colour."""
+        spans = color_spans(prompt)
+        if not spans:
+            return None
+        start, end, family = next((s for s in spans if s[2] is not None), spans[0])
+        trained = (family in self.colors) if self.colors else None
+        return {"word": prompt[start:end], "family": family, "trained": False if family is None else trained}
 
     def check_style(self, style: str | None) -> None:
         """Refuse a style the model was not trained on, naming the ones it was."""

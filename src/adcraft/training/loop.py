@@ -77,6 +77,7 @@ def train(
     records = read_dataset(config.data_dir)
     vocabulary = Vocabulary.from_records(records)  # saved with every checkpoint
     styles = dataset_styles(records)  # the style words the captions carry; [] for a dataset without styles
+    colors = sorted({r.color for r in records if r.color})  # the colour families the images were made in
     torch.manual_seed(config.seed)
     unet_config = type(config.unet)(
         **{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim}
@@ -174,6 +175,7 @@ def train(
                 data.fingerprint,
                 vocabulary,
                 styles,
+                colors,
             )
     return TrainResult(out / CHECKPOINT_DIR, step, loss, elapsed)
 
@@ -202,11 +204,13 @@ def save_training_checkpoint(
     fingerprint: str,
     vocabulary: Vocabulary | None = None,
     styles: list[str] | None = None,
+    colors: list[str] | None = None,
 ) -> None:
     """Model + EMA weights (loadable by the pipeline) and the exact-resume state, in one folder."""
     extra = {
         "model_id": f"{Path(config.out_dir).name}-step{step}",
         "styles": list(styles or []),
+        "colors": list(colors or []),
         "data": {"dir": str(config.data_dir), "fingerprint": fingerprint},
         "training": {
             "step": step,
