@@ -36,7 +36,8 @@ audit:    # after make install-dev: bandit on src/ (medium/high fail; docs/secur
 bench: install-dev
 	$(PY) bench/core.py
 
-train-default: install    # the shipped adcraft-base-v9: ten stages, ~16.7 h on a 2-core CPU (docs/model-card.md)
+train-default: install    # adcraft-base-v9's ten stages, ~16.7 h on a 2-core CPU (docs/model-card.md); since issue 20
+# the builder makes the multi-style set, so this recipe now trains on it (v9's own data: git checkout c8a1719)
 	$(VENV)/bin/adcraft data build-products --out data/products
 	$(VENV)/bin/adcraft train --config configs/base.yaml
 	$(VENV)/bin/adcraft export runs/base/checkpoint --out runs/base/export --model-id adcraft-base-v1

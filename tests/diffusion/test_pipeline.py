@@ -230,8 +230,12 @@ def test_a_style_ends_the_caption_only_for_a_model_trained_with_styles(pipe):
         styles=("3d", "flat"),
     )
     read = styled.ground_prompts(["男士黑色透气跑鞋", "Navy Running Shoe"], style="flat")
-    assert [g.caption for g in read] == ["黑色跑鞋，扁平插画风格", "navy running shoe, flat illustration style"]
-    assert read[0].style == "flat" and styled.ground_prompts(["跑鞋"])[0].caption == "跑鞋"  # None: no word
+    assert [g.caption for g in read] == [
+        "黑色跑鞋，扁平插画风格",
+        "navy running shoe, flat illustration style",
+    ]
+    assert read[0].style == "flat"
+    assert styled.ground_prompts(["跑鞋"])[0].caption == "跑鞋"  # no style asked: no style word
     with pytest.raises(InvalidInputError, match="must be one of 3d, flat"):
         styled(["跑鞋"], num_steps=1, style="cartoon")
 

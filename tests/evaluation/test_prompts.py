@@ -37,13 +37,13 @@ def test_coloured_concepts_are_the_same_concepts_the_set_uses_without_colour(shi
 
 @pytest.fixture(scope="module")
 def product_dataset(tmp_path_factory):
-    """The bundled product dataset: the one `make train-default` built, or a fresh build (a clean clone, CI)."""
+    """The product dataset: the one `make train-default` built, or a fresh 3D build (a clean clone, CI)."""
     if (DATASET / "captions.jsonl").is_file():
         return DATASET
     from adcraft.data.products import build_products
 
     out = tmp_path_factory.mktemp("products")
-    build_products(out, styles=("3d",))  # the other styles add no concept and only captions with a style word
+    build_products(out, styles=("3d",))  # other styles add no concept, only captions with a style word
     return out
 
 
