@@ -76,3 +76,10 @@ def test_render_refuses_banned_copy_and_bad_files_before_writing(delivered, tmp_
     )
     code, _, err = run_cli(["render", str(banned), "--out", str(tmp_path / "x.gif")], capsys)
     assert code == 2 and "must end in one of" in err
+
+
+def test_generate_refuses_an_unknown_network_or_theme_before_loading_the_model(tmp_path, capsys):
+    code, _, err = run_cli(["generate", "连衣裙", "--network", "orkut", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and err.startswith("error: network 'orkut' is unknown; known networks:")
+    code, _, err = run_cli(["generate", "连衣裙", "--theme", "easter", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and "known themes" in err and not (tmp_path / "o").exists()

@@ -20,7 +20,7 @@ def product_visual():
 
 @pytest.fixture(scope="module")
 def copy_zh():
-    """Chinese copy with a price and no discount (a theme adds its badge)."""
+    """Chinese copy with a price and a discount (a theme prefixes its badge)."""
     return Copy(
         headline="法式碎花连衣裙",
         subline="轻盈雪纺，通勤约会都合适",
@@ -28,6 +28,7 @@ def copy_zh():
         cta="立即购买",
         price_text="¥199",
         original_price_text="¥299",
+        discount_text="6.7折",
         lang="zh",
     )
 

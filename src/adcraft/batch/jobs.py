@@ -34,6 +34,7 @@ class GenerationSettings:
     seed: int = 0  # base seed; the same product + settings give the same images
     formats: tuple[str, ...] = ("png",)  # image formats written per creative
     allow_warnings: bool = False  # keep creatives whose compliance check only warns
+    theme: str | None = None  # campaign theme (creative/themes.yaml); None = no campaign look
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "placements", tuple(self.placements))
@@ -46,6 +47,14 @@ class GenerationSettings:
         if not 1 <= self.steps <= 200:
             raise InvalidInputError(f"steps {self.steps} must be between 1 and 200")
         check_seed(self.seed)
+        if self.theme is not None:
+            from adcraft.delivery.run import check_theme
+            from adcraft.errors import NotFoundError
+
+            try:
+                object.__setattr__(self, "theme", check_theme(self.theme))
+            except NotFoundError as exc:  # a bad request value, not a missing resource
+                raise InvalidInputError(str(exc)) from None
 
     def to_dict(self) -> dict:
         """Plain JSON form."""
@@ -121,6 +130,7 @@ def _compose(
         formats=settings.formats,
         allow_warnings=settings.allow_warnings,
         num_steps=settings.steps,
+        theme=settings.theme,
     )
     manifest = folder / "manifest.json"
     compliance = json.loads(manifest.read_text(encoding="utf-8")).get("compliance", {})

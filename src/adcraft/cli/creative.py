@@ -26,6 +26,16 @@ def _product_from_options(title: str | None, product_file: Path | None, **fields
     return Product.from_dict({"title": title, **given})
 
 
+def _print_networks(out: Path) -> None:
+    """Each delivered network's folder and validation verdict, from the manifest."""
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for name, result in (manifest.get("networks") or {}).items():
+        verdict = "validated" if result["passed"] else "FAILED: " + "; ".join(result["failures"])[:200]
+        typer.echo(f"{name}: {out / result['folder']} {verdict}")
+
+
 def register(app: typer.Typer) -> None:
     """Attach this group's commands to the main app."""
 
@@ -60,6 +70,11 @@ def register(app: typer.Typer) -> None:
         ai_label_position: Annotated[
             str, typer.Option(help="auto, bottom-right, bottom-left, top-right or top-left.")
         ] = "auto",
+        network: Annotated[
+            list[str] | None,
+            typer.Option(help="Ad network to deliver to (repeatable; see `adcraft networks`)."),
+        ] = None,
+        theme: Annotated[str | None, typer.Option(help="Campaign theme (see `adcraft themes`).")] = None,
     ) -> None:
         """Make ad creatives for a product in every placement, with QA and a manifest."""
         from rich.console import Console
@@ -82,6 +97,9 @@ def register(app: typer.Typer) -> None:
         from adcraft.creative.aigc import AILabel
 
         label = AILabel(ai_label, ai_label_position, "en" if lang == "en" else "zh").validate()
+        from adcraft.delivery.run import check_networks, check_theme
+
+        networks, theme = check_networks(network), check_theme(theme)
         if audience:
             from adcraft.personalize.segments import get_segment
 
@@ -105,7 +123,7 @@ def register(app: typer.Typer) -> None:
             pipeline = TextToImagePipeline.from_pretrained(model)
         creatives = generate_creatives(
             item,
-            placements,
+            None if networks and placements == "all" else placements,
             audience=audience,
             out_dir=out,
             seed=seed,
@@ -116,10 +134,14 @@ def register(app: typer.Typer) -> None:
             pipeline=pipeline,
             num_steps=steps,
             ai_label=label if (ai_label or ai_label_position != "auto") else None,
+            theme=theme,
+            networks=networks,
         )
         table = Table("placement", "file", "QA")
         for creative in creatives:
             status = "pass" if creative.qa.passed else "FLAGGED: " + "; ".join(creative.qa.failures)[:80]
             table.add_row(creative.placement.key, ", ".join(str(p) for p in creative.files), status)
-        Console().print(table)
+        if creatives:
+            Console().print(table)
+        _print_networks(out)
         typer.echo(f"manifest: {out / 'manifest.json'}")

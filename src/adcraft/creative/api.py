@@ -151,17 +151,27 @@ def generate_creatives(
     num_steps: int = 20,
     composer: CreativeComposer | None = None,
     ai_label: AILabel | None = None,
+    theme: str | None = None,
+    networks: Sequence[str] = (),
 ) -> list[Creative]:
     """Product -> one checked creative per placement; with out_dir, image files and manifest.json.
 
     ai_label sets the visible AI-content label's text and position on generated visuals (default: the
     copy language's 「AI生成」 / "AI-generated", in a clear corner); it cannot be switched off.
+    theme (creative/themes.yaml) sets the campaign's palette, background, decorations and copy templates;
+    networks (delivery/networks.yaml) are delivered into out_dir/<network>/ (with them, placements
+    default to none besides the networks' own).
     """
+    from adcraft.delivery.run import check_networks, check_theme
+
     started = time.perf_counter()
     product = coerce_product(product)
     if ai_label is not None:
         ai_label.validate()
-    targets = parse_placements(placements)
+    theme, networks = check_theme(theme), check_networks(networks)
+    if networks and out_dir is None:
+        raise InvalidInputError("networks are delivered as files: give an output folder (out_dir / --out)")
+    targets = [] if networks and placements is None else parse_placements(placements)
     formats = check_formats(formats)
     check_quality(quality)
     tone, segment_palette, family, modifiers = _segment_style(audience)
@@ -175,6 +185,10 @@ def generate_creatives(
         from adcraft.creative.copywriting import write_copy
 
         copy = write_copy(product, tone=tone or "neutral", lang=lang)
+    if theme is not None:  # the campaign's tagline, badge and CTA are checked like all copy
+        from adcraft.creative.themes import apply_theme_copy, get_theme
+
+        copy = apply_theme_copy(copy, get_theme(theme))
     compliance = check_copy_compliance(copy, product, allow_warnings)
     from adcraft.creative.compliance.price import check_price_claims
 
@@ -209,8 +223,15 @@ def generate_creatives(
             "model_read": model_read,
         }
     visual_seconds = time.perf_counter() - t0
+    theme_obj = None
+    if theme is not None:  # a campaign's look wins over the brand's and the segment's colours
+        from adcraft.creative.themes import get_theme
+
+        theme_obj = get_theme(theme)
     chosen = resolve_palette(
-        palette if palette is not None else (product.brand_colors or segment_palette or None)
+        palette
+        if palette is not None
+        else (theme_obj.palette if theme_obj else None) or product.brand_colors or segment_palette or None
     )
     # 3. compose every placement (re-layout until QA passes, else flagged)
     composer = composer or CreativeComposer()
@@ -225,12 +246,34 @@ def generate_creatives(
             logo=logo,
             preserve_pixels=product.photo is not None,
             label=_visible_label(ai_label, copy.lang) if photo is None else None,
+            theme=theme_obj,
         )
         creative.timings["visual"] = visual_seconds / len(targets)
         creative.provenance.update({"visual": source, "seed": seed, "prompt": prompt, "audience": audience})
         _check_read_back(creative, copy.lang, product, composer.reader)
         creatives.append(creative)
-    # 4. files and manifest
+    # 4. each network's files (budgets, motion, SVG, layout files), validated
+    delivered = {}
+    if networks:
+        from adcraft.delivery.run import deliver_networks
+
+        for d in deliver_networks(
+            networks,
+            product,
+            copy,
+            visual,
+            out_dir,
+            _slug(product),
+            palette=chosen,
+            family=family,
+            source=source,
+            theme=theme,
+            label=_visible_label(ai_label, copy.lang) if photo is None else None,
+            logo=logo,
+            composer=composer,
+        ):
+            delivered[d.network] = {"folder": d.folder.name, "passed": d.passed, "failures": d.failures()}
+    # 5. files and manifest
     if out_dir is not None:
         _export(
             Path(out_dir),
@@ -244,6 +287,7 @@ def generate_creatives(
             time.perf_counter() - started,
             audience,
             price_claims,
+            {"theme": theme, "networks": delivered},
         )
     return creatives
 
@@ -289,6 +333,7 @@ def _export(
     seconds: float,
     audience: str | None,
     price_claims: dict | None = None,
+    delivery: dict | None = None,
 ) -> None:
     slug = _slug(product)
     entries = []
@@ -308,6 +353,7 @@ def _export(
             "copy": copy.to_dict(),
             "compliance": compliance,
             "price_claims": price_claims,  # the basis of every discount shown (prices, ratio, rule)
+            **(delivery or {}),  # the campaign theme and each network's folder and validation verdict
             "visual": source,
             "audience": audience,
             "formats": formats,

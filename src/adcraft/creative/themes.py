@@ -33,7 +33,7 @@ class ThemeCopy:
     """A theme's copy templates in one language (they go through the compliance checker with all copy)."""
 
     tagline: str  # campaign line shown as (or before) the sub-line
-    badge: str  # badge text when the product has a price but no discount
+    badge: str  # prefix of the discount badge ("限时" + "6.7折"); no badge without a real discount
     cta: str  # button text
 
 
@@ -102,7 +102,7 @@ def get_theme(name: str) -> Theme:
 
 
 def apply_theme_copy(copy: Any, theme: Theme) -> Any:
-    """The copy with the theme's tagline, CTA and (beside a price, with no discount) badge."""
+    """The copy with the theme's tagline before the sub-line, its CTA, and its prefix on a real discount."""
     from adcraft.creative.copywriting import SUBLINE_MAX
 
     templates = theme.copy.get(copy.lang) or theme.copy["en"]
@@ -112,7 +112,11 @@ def apply_theme_copy(copy: Any, theme: Theme) -> Any:
         else f"{templates.tagline} | {copy.subline}"
     )
     subline = joined if copy.subline and len(joined) <= SUBLINE_MAX[copy.lang] else templates.tagline
-    badge = copy.discount_text or (templates.badge if copy.price_text else None)
+    # the badge slot is a discount claim (compliance/price.py): the theme only prefixes a real discount
+    badge = None
+    if copy.discount_text:
+        sep = "" if copy.lang == "zh" else " "
+        badge = f"{templates.badge}{sep}{copy.discount_text}"
     return dataclasses.replace(copy, subline=subline, cta=templates.cta, discount_text=badge)
 
 

@@ -105,10 +105,10 @@ class CreativeService:
 
     # validation (before anything is stored or queued) ------------------------------------------
     def generation_settings(
-        self, placements: list[str] | None, audiences: list[str] | None, seed: int
+        self, placements: list[str] | None, audiences: list[str] | None, seed: int, theme: str | None = None
     ) -> GenerationSettings:
-        """Request options on top of the service defaults, every placement and audience checked."""
-        return prepare_settings(self.settings, placements, audiences, seed)
+        """Request options on top of the service defaults, every placement, audience and theme checked."""
+        return prepare_settings(self.settings, placements, audiences, seed, theme)
 
     def prepare_product(self, product: ProductIn, field: str | None = None) -> PreparedProduct:
         """One product checked whole: values, sizes and its uploaded images."""

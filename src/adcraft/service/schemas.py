@@ -137,6 +137,9 @@ class GenerateRequest(Strict):
         None, max_length=MAX_LIST_ITEMS, description="segment names; default: one generic set"
     )
     seed: StrictInt = Field(0, ge=0, le=MAX_SEED)
+    theme: Name | None = Field(
+        None, description="campaign theme: 618, 双11, 双12, 春节, 情人节, 中秋, black-friday, christmas"
+    )
 
 
 class JobRequest(Strict):
@@ -146,6 +149,7 @@ class JobRequest(Strict):
     placements: list[Name] | None = Field(None, max_length=MAX_PLACEMENTS)
     audiences: list[Name] | None = Field(None, max_length=MAX_LIST_ITEMS)
     seed: StrictInt = Field(0, ge=0, le=MAX_SEED)
+    theme: Name | None = Field(None, description="campaign theme, as for POST /v1/creatives")
 
 
 class Creative(BaseModel):

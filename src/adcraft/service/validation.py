@@ -71,7 +71,11 @@ def prepare_product(
 
 
 def prepare_settings(
-    settings: ServiceSettings, placements: list[str] | None, audiences: list[str] | None, seed: int
+    settings: ServiceSettings,
+    placements: list[str] | None,
+    audiences: list[str] | None,
+    seed: int,
+    theme: str | None = None,
 ) -> GenerationSettings:
     """Request options on top of the service defaults, each placement and audience checked."""
     from adcraft.creative.placements import parse_placements
@@ -84,6 +88,7 @@ def prepare_settings(
         steps=settings.steps,
         guidance=settings.guidance,
         seed=seed,
+        theme=theme,
     )
     parse_placements(list(generation.placements))
     for audience in generation.audiences:

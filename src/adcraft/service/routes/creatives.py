@@ -33,7 +33,7 @@ FilterQuery = Annotated[str | None, Query(max_length=MAX_ID_CHARS), AfterValidat
 async def create_creatives(body: GenerateRequest, service: ServiceDep) -> dict:
     """Generate creatives for one product and wait for them (429 + Retry-After when the queue is full;
     504 with a job id when the wait passes the server's limit: the work carries on as that job)."""
-    settings = service.generation_settings(body.placements, body.audiences, body.seed)
+    settings = service.generation_settings(body.placements, body.audiences, body.seed, body.theme)
     product = service.prepare_product(body.product)
     out = await run_in_threadpool(service.generate_sync, product, settings)
     return {

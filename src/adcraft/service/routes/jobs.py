@@ -14,7 +14,7 @@ router = APIRouter(tags=["jobs"])
 def create_job(body: JobRequest, service: ServiceDep) -> dict:
     """Queue a job over several products, every one checked first (422 names the first bad one;
     429 + Retry-After when the queue is full)."""
-    settings = service.generation_settings(body.placements, body.audiences, body.seed)
+    settings = service.generation_settings(body.placements, body.audiences, body.seed, body.theme)
     job_id = service.submit_job(service.prepare_products(body.products), settings)
     return {"job_id": job_id, "status_url": f"/v1/jobs/{job_id}"}
 

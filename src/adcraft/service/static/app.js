@@ -106,7 +106,9 @@ async function generate(event) {
     setStatus("Generating… (this takes a while on a CPU)");
     const out = await call("/v1/creatives", {
       method: "POST", headers: headers(true),
-      body: JSON.stringify({ product, placements, audiences: audiences.length ? audiences : null }),
+      body: JSON.stringify({
+        product, placements, audiences: audiences.length ? audiences : null, theme: $("theme").value || null,
+      }),
     });
     show($("results"), out.creatives);
     await prepareDownload(out.zip_url, out.product_id);
