@@ -124,6 +124,15 @@ def _ratio(text: Any, where: str) -> tuple[str, float]:
         raise ConfigError(f"{where}: ratio {text!r} must look like 4:5") from None
 
 
+def _safe_zone(values: Any, where: str) -> tuple[float, float, float, float]:
+    zone = tuple(float(v) for v in values)
+    if len(zone) != 4 or not all(0.0 <= v < 0.5 for v in zone):
+        raise ConfigError(
+            f"{where}: safe_zone {values!r} must be 4 shares (top, right, bottom, left) in 0..0.5"
+        )
+    return zone  # type: ignore[return-value]
+
+
 def parse_profile(name: str, raw: dict[str, Any]) -> NetworkProfile:
     """A NetworkProfile from one networks.yaml entry; unknown keys and bad values raise."""
     unknown = set(raw) - _KEYS
@@ -148,7 +157,7 @@ def parse_profile(name: str, raw: dict[str, Any]) -> NetworkProfile:
         size_bytes={
             f"{w}x{h}": int(v) for k, v in raw.get("size_bytes", {}).items() for w, h in [_size(k, name)]
         },
-        safe_zone=tuple(float(v) for v in raw.get("safe_zone", (0.0, 0.0, 0.0, 0.0))),  # type: ignore[arg-type]
+        safe_zone=_safe_zone(raw.get("safe_zone", (0.0, 0.0, 0.0, 0.0)), name),
         animation=Animation(
             tuple(anim["formats"]), float(anim["max_seconds"]), float(anim["max_fps"]), int(anim["loop"])
         )
