@@ -5,7 +5,7 @@ import json
 import pytest
 from PIL import Image, ImageDraw
 
-from adcraft.creative.api import generate_creatives
+from adcraft import generate_creatives
 from adcraft.creative.product import Product
 from adcraft.errors import InvalidInputError, NotFoundError
 
