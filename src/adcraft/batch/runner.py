@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adcraft.batch.catalog import CatalogRow, read_catalog
 from adcraft.batch.jobs import (
@@ -24,7 +24,11 @@ from adcraft.batch.jobs import (
 )
 from adcraft.creative.export import check_output_dir
 from adcraft.errors import AdcraftError, InvalidInputError
+from adcraft.extras import require_extra
 from adcraft.store.files import write_json_atomic
+
+if TYPE_CHECKING:
+    from adcraft.batch.ray_engine import RayOptions
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +189,7 @@ def run_batch(
     out_dir: str | Path,
     settings: GenerationSettings | None = None,
     engine: str = "local",
-    address: str | None = None,
-    workers: int = 2,
+    ray_options: RayOptions | None = None,
     pipeline: Any = None,
     on_start: Callable[[int], None] | None = None,
     on_progress: ProgressCallback | None = None,
@@ -198,6 +201,8 @@ def run_batch(
     """
     if engine not in ENGINES:
         raise InvalidInputError(f"engine {engine!r} must be one of {ENGINES}")
+    if engine == "ray":
+        require_extra("ray", "--engine ray")  # before anything is written
     settings = settings or GenerationSettings()
     check_settings(settings)
     check_output_dir(out_dir, "out")
@@ -221,7 +226,7 @@ def run_batch(
     if engine == "ray":
         from adcraft.batch.ray_engine import run_on_ray
 
-        run_on_ray(rows, settings, out_dir, record, address=address, workers=workers)
+        run_on_ray(rows, settings, out_dir, record, ray_options)
     else:
         todo = [r for r in rows if not _finished(r, settings, out_dir, record)]
         if todo and pipeline is None:

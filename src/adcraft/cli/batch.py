@@ -17,7 +17,13 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option(help="output folder; a rerun skips finished products")],
         engine: Annotated[str, typer.Option(help="local (this process) or ray (Ray actors)")] = "local",
         address: Annotated[str | None, typer.Option(help="Ray cluster address; default: a local Ray")] = None,
-        workers: Annotated[int, typer.Option(min=1, help="Ray actors, each loads the model once")] = 2,
+        workers: Annotated[
+            int | None, typer.Option(min=1, help="Ray actors, each loads the model once; default: what fits")
+        ] = None,
+        worker_cpus: Annotated[float, typer.Option(min=0.01, help="CPUs Ray reserves per actor")] = 1.0,
+        worker_memory: Annotated[
+            float, typer.Option(min=0, help="GiB of memory Ray reserves per actor (0: none)")
+        ] = 2.0,
         placements: Annotated[
             str, typer.Option(help="comma-separated names or WxH")
         ] = "feed-square,link-landscape",
@@ -47,6 +53,16 @@ def register(app: typer.Typer) -> None:
             placements=tuple(p.strip() for p in placements.split(",") if p.strip()),
             audiences=tuple(a.strip() for a in audiences.split(",") if a.strip()),
         )
+        ray_options = None
+        if engine == "ray":
+            from adcraft.batch.ray_engine import LOG_DIR, GiB, RayOptions
+
+            ray_options = RayOptions(
+                address=address,
+                workers=workers,
+                cpus_per_worker=worker_cpus,
+                memory_per_worker=int(worker_memory * GiB),
+            )
         console = Console(stderr=True)
         columns = (
             TextColumn("{task.description}"),
@@ -68,8 +84,7 @@ def register(app: typer.Typer) -> None:
                 out,
                 settings,
                 engine=engine,
-                address=address,
-                workers=workers,
+                ray_options=ray_options,
                 on_start=start,
                 on_progress=lambda o: progress.advance(task),
                 encoding=encoding,
@@ -84,5 +99,7 @@ def register(app: typer.Typer) -> None:
             if row.status == "failed":
                 console.print(f"  row {row.number} ({row.id}): {row.error}", markup=False)
         console.print(f"report: {out / REPORT_FILE}", markup=False)
+        if engine == "ray":
+            console.print(f"worker logs: {out / LOG_DIR}", markup=False)
         if summary.failed:
             raise typer.Exit(1)
