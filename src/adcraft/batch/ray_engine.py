@@ -35,7 +35,7 @@ class RayOptions:
     address: str | None = None  # "auto", "HOST:6379" or "ray://HOST:10001"; None starts a local Ray
     workers: int | None = None  # actors; None: as many as the cluster's CPUs and memory hold
     cpus_per_worker: float = 1.0  # CPUs Ray reserves per actor (torch then uses that many threads)
-    memory_per_worker: int = 2 * GiB  # bytes Ray reserves per actor; one measured at ~1.3 GiB peak
+    memory_per_worker: int = 2 * GiB  # bytes Ray reserves per actor; one peaked at 1.6 GiB (docs/batch.md)
     actor_class: type | None = None  # the actor body; None is RowWorker
 
     def __post_init__(self) -> None:
