@@ -7,6 +7,7 @@ then reported as a failed row; the run goes on. Each actor writes its log to `<o
 from __future__ import annotations
 
 import faulthandler
+import itertools
 import logging
 import math
 import os
@@ -118,7 +119,7 @@ def run_on_ray(
         actor = ray.remote(num_cpus=options.cpus_per_worker, memory=options.memory_per_worker or None)(
             options.actor_class or RowWorker
         )
-        indices = iter(range(1_000_000))
+        indices = itertools.count()  # worker-N.log names; replacements get new numbers
 
         def start_actor():
             index = next(indices)
