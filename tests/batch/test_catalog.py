@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -75,3 +76,9 @@ def test_safe_id_is_always_file_name_safe(value, n):
     out = safe_id(value, n)
     assert out and len(out) <= 40 and "/" not in out and out not in (".", "..")
     assert all(ch.isascii() and (ch.isalnum() or ch in "_.-") for ch in out)
+
+
+def test_the_readme_example_catalog_reads_without_errors():
+    rows = read_catalog(Path(__file__).resolve().parents[2] / "examples" / "catalog.csv")
+    assert [(r.id, r.error) for r in rows] == [("dress", None), ("sneakers", None), ("mug", None)]
+    assert rows[0].product["selling_points"] == ["轻薄透气", "收腰显瘦"]
