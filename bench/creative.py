@@ -13,13 +13,13 @@ import time
 
 from PIL import Image, ImageDraw
 
-from adcraft.creative.api import generate_creatives
 from adcraft.creative.compose import ComposeConfig, CreativeComposer, texts_from_copy
 from adcraft.creative.copywriting import Copy
 from adcraft.creative.placements import PLACEMENTS
 from adcraft.creative.product import Product
 from adcraft.creative.quality import QAThresholds
 from adcraft.errors import CheckpointError
+from adcraft.generate import generate_creatives
 
 COPY = Copy(
     headline="法式碎花连衣裙",

@@ -27,7 +27,11 @@ train='import logging, sys
 from adcraft.training.config import load_train_config
 from adcraft.training.loop import train
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-result = train(load_train_config(sys.argv[1], sys.argv[2:]))
+cfg = load_train_config(sys.argv[1], sys.argv[2:])
+if cfg.threads:  # the entry point owns process settings
+    import torch
+    torch.set_num_threads(cfg.threads)
+result = train(cfg)
 print(f"{sys.argv[1]}: step {result.steps}, loss {result.final_loss:.4f}, {result.wall_time_s:.0f} s")'
 export_='import sys
 from adcraft.diffusion.checkpoint import export_model

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from adcraft.creative.fonts import load_font
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.training.report import captioned_grid, plot_loss_curve
 
@@ -55,7 +56,7 @@ def main() -> None:
     from adcraft.upscale import upscale
 
     images = [upscale(img, scale=4) for img in images]
-    captioned_grid(images, CARD_PROMPTS, cols=8).save(args.out / "samples.png")
+    captioned_grid(images, CARD_PROMPTS, cols=8, font=load_font(13)).save(args.out / "samples.png")
     print(f"wrote {args.out / 'loss_curve.png'} and {args.out / 'samples.png'} with model {pipe.model_id}")
 
 

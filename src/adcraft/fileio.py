@@ -1,16 +1,20 @@
 """Files shared by every layer: atomic writes, and decoding a user's text files with a known encoding.
 
-The temp file is opened with mode 0666 so the process umask decides the final permissions, as for
-any file a program creates (tempfile.mkstemp would force 0600 on every output).
+Atomic writes are the one implementation for every layer (model folders, training state, caches,
+bandit state, creatives, manifests): temp file beside the target, fsync, rename, so a reader or a crash
+sees the old file or the whole new one. The temp file is opened with mode 0666 so the process umask
+decides the final permissions, as for any file a program creates (tempfile.mkstemp forces 0600).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from adcraft.errors import DataError
@@ -18,29 +22,63 @@ from adcraft.errors import DataError
 FILE_MODE = 0o666  # before the umask, as open(2) and shells create files
 
 
-def write_bytes_atomic(path: str | Path, data: bytes, fsync: bool = True) -> Path:
-    """Write bytes so readers see either the old file or the whole new one; honours the umask."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """An exclusive new temp file beside path: (fd, its path)."""
     while True:
         tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
-            break
+            return fd, tmp
         except FileExistsError:  # another writer drew the same name: draw again
             continue
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary path beside `path` to write to; on success it is fsynced and renamed over `path`.
+
+    For libraries that write to a path themselves (safetensors' save_file). On error the temp file is
+    removed and `path` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create_temp(path)
+    os.close(fd)
+    try:
+        yield tmp
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write bytes so readers see either the old file or the whole new one (fsynced); honours the umask."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            if fsync:
-                f.flush()
-                os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 text atomically; returns the path."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_json_atomic(path: str | os.PathLike, obj: object) -> Path:
+    """Write obj as pretty UTF-8 JSON (keys sorted, Chinese kept readable), atomically."""
+    return write_text_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True))
 
 
 MAX_CHAOS = 0.2  # charset-normalizer's mess ratio above which a reading is not clean text

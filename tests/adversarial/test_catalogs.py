@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adcraft.batch.catalog import read_catalog
-from adcraft.batch.jobs import GenerationSettings
 from adcraft.batch.runner import PRODUCTS_DIR, mark_duplicates, row_key, run_batch
 from adcraft.errors import AdcraftError, DataError
+from adcraft.generate import GenerationSettings
 
 SETTINGS = GenerationSettings(model="tiny-random", placements=("300x250",), steps=1)
 

@@ -101,8 +101,8 @@ def test_checkpoint_with_nan_weights_is_refused(tmp_path):
 
 
 def test_qa_fails_every_creative_of_a_pipeline_gone_nan():
-    from adcraft.creative.api import generate_creatives
     from adcraft.diffusion.pipeline import TextToImagePipeline
+    from adcraft.generate import generate_creatives
 
     pipeline = TextToImagePipeline.tiny_random(seed=0)
     with torch.no_grad():
@@ -113,7 +113,7 @@ def test_qa_fails_every_creative_of_a_pipeline_gone_nan():
         {"title": "Linen shirt", "price": "199"},
         ["300x250"],
         pipeline=pipeline,
-        num_steps=1,
+        steps=1,
         composer=composer,
     )
     assert creatives and all(not c.qa.passed for c in creatives)

@@ -3,9 +3,10 @@ import json
 import pytest
 from PIL import Image
 
-from adcraft.batch.jobs import GenerationSettings, product_key
+from adcraft.batch.jobs import product_key
 from adcraft.batch.runner import PARTIAL_DIR, PRODUCTS_DIR, REPORT_FILE, run_batch
 from adcraft.errors import InvalidInputError
+from adcraft.generate import GenerationSettings
 
 SETTINGS = GenerationSettings(model="tiny-random", placements=("300x250",), steps=2)
 

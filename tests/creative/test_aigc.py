@@ -95,14 +95,14 @@ def _texts(copy):
 
 
 def test_generated_creatives_are_labelled_in_pixels_and_files(tmp_path, zh_copy):
-    from adcraft.creative.api import generate_creatives
     from adcraft.creative.product import Product
     from adcraft.diffusion.pipeline import TextToImagePipeline
+    from adcraft.generate import generate_creatives
 
     product = Product(title="法式碎花连衣裙", price=199, original_price=299)
     pipeline = TextToImagePipeline.tiny_random(seed=0)
     creatives = generate_creatives(
-        product, "800x800", out_dir=tmp_path, pipeline=pipeline, copy=zh_copy, num_steps=2, formats=("webp",)
+        product, "800x800", out_dir=tmp_path, pipeline=pipeline, copy=zh_copy, steps=2, formats=("webp",)
     )
     assert any(t.element == LABEL_ELEMENT for t in creatives[0].texts)
     back = read_label(creatives[0].files[0].read_bytes())
@@ -112,9 +112,9 @@ def test_generated_creatives_are_labelled_in_pixels_and_files(tmp_path, zh_copy)
 
 
 def test_the_label_text_and_position_are_configurable_and_bad_ones_refused_before_work(tmp_path, en_copy):
-    from adcraft.creative.api import generate_creatives
     from adcraft.creative.product import Product
     from adcraft.diffusion.pipeline import TextToImagePipeline
+    from adcraft.generate import generate_creatives
 
     product = Product(title="Cloud Runner sneakers", price=59.99, original_price=79.99, currency="USD")
     pipeline = TextToImagePipeline.tiny_random(seed=0)
@@ -128,14 +128,14 @@ def test_the_label_text_and_position_are_configurable_and_bad_ones_refused_befor
             ai_label=AILabel(position="middle"),
         )
     assert not (tmp_path / "bad").exists()
-    (default,) = generate_creatives(product, "800x800", pipeline=pipeline, copy=en_copy, num_steps=2)
+    (default,) = generate_creatives(product, "800x800", pipeline=pipeline, copy=en_copy, steps=2)
     assert default.texts[-1].text == "AI-generated"  # the default follows the copy's language
     (custom,) = generate_creatives(
         product,
         "800x800",
         pipeline=pipeline,
         copy=en_copy,
-        num_steps=2,
+        steps=2,
         ai_label=AILabel("Made with AI", "top-left"),
     )
     item = custom.texts[-1]

@@ -63,7 +63,7 @@ def test_claims_within_the_prices_are_recorded_with_the_basis():
 
 
 def test_generation_refuses_an_overstated_badge_before_writing_and_records_the_basis(tmp_path, shoe_photo):
-    from adcraft.creative.api import generate_creatives
+    from adcraft.generate import generate_creatives
 
     product = Product(title="Cloud Runner sneakers", price=199, original_price=299, photo=shoe_photo)
     bad = Copy(

@@ -86,3 +86,21 @@ def test_a_segment_colour_reaches_what_the_model_reads_unless_the_product_names_
         assert find_color(captions[name]) == find_color(modifier), (name, captions[name])
         assert vocabulary.ground(f"红色连衣裙 {modifier}").caption == "红色连衣裙"  # the product's red wins
     assert len(set(captions.values())) >= 5  # six segments, five colour families: pictures differ
+
+
+def test_unknown_template_family_is_refused_naming_the_families():
+    doc = _default_doc()
+    doc["segments"]["seniors"]["template_family"] = "bogus"
+    with pytest.raises(ConfigError, match="'seniors': field 'template_family' is 'bogus'; allowed: classic"):
+        parse_segments(doc)
+
+
+def test_a_segment_resolves_to_its_creative_style():
+    seniors = get_segment("seniors")
+    style = seniors.style()
+    assert (style.family, style.tone, style.palette) == (
+        seniors.template_family,
+        seniors.tone,
+        seniors.palette,
+    )
+    assert style.prompt_modifiers == seniors.prompt_modifiers

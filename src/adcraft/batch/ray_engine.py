@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adcraft.batch.catalog import CatalogRow
-from adcraft.batch.jobs import GenerationSettings
+from adcraft.generate import GenerationSettings, load_pipeline
 from adcraft.errors import ConfigError
 from adcraft.extras import require_extra
 
@@ -53,8 +53,6 @@ class RowWorker:
 
     def __init__(self, settings: GenerationSettings, out_dir: str, index: int) -> None:
         import ray
-
-        from adcraft.batch.jobs import load_pipeline
 
         self.log_file = redirect_output(Path(out_dir) / LOG_DIR / f"worker-{index}.log")
         logger.info(

@@ -13,18 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adcraft.batch.catalog import CatalogRow, read_catalog
-from adcraft.batch.jobs import (
-    RESULT_FILE,
-    GenerationSettings,
-    generate_for_product,
-    load_pipeline,
-    product_key,
-    publish_dir,
-    write_result,
-)
+from adcraft.batch.jobs import RESULT_FILE, product_key, publish_dir, write_result
 from adcraft.creative.export import check_output_dir
 from adcraft.errors import AdcraftError, InvalidInputError
 from adcraft.extras import require_extra
+from adcraft.generate import GenerationSettings, generate_for_product, load_pipeline
 from adcraft.store.files import write_json_atomic
 
 if TYPE_CHECKING:

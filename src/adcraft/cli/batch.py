@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_PLACEMENTS, DEFAULT_STEPS
+
 
 def register(app: typer.Typer) -> None:
     """Attach this group's commands to the main app."""
@@ -24,14 +26,21 @@ def register(app: typer.Typer) -> None:
         worker_memory: Annotated[
             float, typer.Option(min=0, help="GiB of memory Ray reserves per actor (0: none)")
         ] = 2.0,
-        placements: Annotated[
-            str, typer.Option(help="comma-separated names or WxH")
-        ] = "feed-square,link-landscape",
+        placements: Annotated[str, typer.Option(help="comma-separated names or WxH")] = ",".join(
+            DEFAULT_PLACEMENTS
+        ),
         audiences: Annotated[str, typer.Option(help="comma-separated segment names; empty = generic")] = "",
         model: Annotated[
             str, typer.Option(help="default, a checkpoint dir or tiny-random (untrained)")
         ] = "default",
-        steps: Annotated[int, typer.Option(min=1, max=200, help="sampler steps per visual")] = 20,
+        steps: Annotated[int, typer.Option(help="sampler steps per visual (1-200)")] = DEFAULT_STEPS,
+        guidance: Annotated[
+            float, typer.Option(help="classifier-free guidance scale (0-20)")
+        ] = DEFAULT_GUIDANCE,
+        upscaler: Annotated[
+            str, typer.Option(help="64 -> 256 px: auto, x4plus, animevideov3, lanczos")
+        ] = "auto",
+        format: Annotated[str, typer.Option("--format", help="png, jpeg or webp (comma-separated)")] = "png",
         seed: Annotated[int, typer.Option(help="base seed, 0..2147483647")] = 0,
         allow_warnings: Annotated[bool, typer.Option(help="keep copy the law checker flags")] = False,
         encoding: Annotated[
@@ -42,12 +51,15 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        from adcraft.batch.jobs import GenerationSettings
         from adcraft.batch.runner import REPORT_FILE, run_batch
+        from adcraft.generate import GenerationSettings
 
         settings = GenerationSettings(
             model=model,
             steps=steps,
+            guidance=guidance,
+            upscaler=upscaler,
+            formats=tuple(f.strip() for f in format.split(",") if f.strip()),
             seed=seed,
             allow_warnings=allow_warnings,
             placements=tuple(p.strip() for p in placements.split(",") if p.strip()),

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS, LANGUAGES
 from adcraft.errors import InvalidInputError
 
 
@@ -61,8 +62,18 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option(help="Render despite blocking compliance hits.")
         ] = False,
         lang: Annotated[str, typer.Option(help="Copy language: auto, zh or en.")] = "auto",
-        model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
-        steps: Annotated[int, typer.Option(help="Sampler steps for the generated visual (1-200).")] = 20,
+        model: Annotated[
+            str, typer.Option(help="Shipped model name, checkpoint directory or tiny-random (untrained).")
+        ] = "default",
+        steps: Annotated[
+            int, typer.Option(help="Sampler steps for the generated visual (1-200).")
+        ] = DEFAULT_STEPS,
+        guidance: Annotated[
+            float, typer.Option(help="Classifier-free guidance scale (0-20).")
+        ] = DEFAULT_GUIDANCE,
+        upscaler: Annotated[
+            str, typer.Option(help="64 -> 256 px: auto, x4plus, animevideov3, lanczos.")
+        ] = "auto",
         category: Annotated[
             str | None, typer.Option(help="Advertising-law product category (drug, cosmetics, ...).")
         ] = None,
@@ -80,30 +91,16 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        from adcraft.creative.api import generate_creatives
-        from adcraft.creative.export import check_formats, check_output_dir, check_quality
-        from adcraft.creative.placements import parse_placements
-        from adcraft.diffusion.schedule import check_sampling_args, check_seed
+        from adcraft.creative.export import check_output_dir
+        from adcraft.generate import GenerationRequest, generate, load_pipeline
 
-        # every option is checked before the model loads or anything is written
-        if lang not in ("auto", "zh", "en"):
-            raise InvalidInputError(f"--lang {lang!r} must be one of auto, zh, en")
-        check_seed(seed)
-        check_sampling_args(steps, 0.0)
-        parse_placements(placements)
-        formats = check_formats(format.split(","))
-        check_quality(quality)
+        # every option is checked (here and by GenerationRequest) before the model loads or a file is written
+        if lang not in ("auto", *LANGUAGES):
+            raise InvalidInputError(f"--lang {lang!r} must be one of auto, {', '.join(LANGUAGES)}")
         check_output_dir(out, "--out")
         from adcraft.creative.aigc import AILabel
 
         label = AILabel(ai_label, ai_label_position, "en" if lang == "en" else "zh").validate()
-        from adcraft.delivery.run import check_networks, check_theme
-
-        networks, theme = check_networks(network), check_theme(theme)
-        if audience:
-            from adcraft.personalize.segments import get_segment
-
-            get_segment(audience)
         item = _product_from_options(
             title,
             product,
@@ -116,27 +113,25 @@ def register(app: typer.Typer) -> None:
             language=None if lang == "auto" else lang,
             category=category,
         )
-        pipeline = None
-        if item.photo is None:  # the visual is generated: load the model once, up front
-            from adcraft.diffusion.pipeline import TextToImagePipeline
-
-            pipeline = TextToImagePipeline.from_pretrained(model)
-        creatives = generate_creatives(
+        request = GenerationRequest(
             item,
-            None if networks and placements == "all" else placements,
-            audience=audience,
-            out_dir=out,
-            seed=seed,
-            formats=formats,
-            allow_warnings=allow_warnings,
-            quality=quality,
-            lang=None if lang == "auto" else lang,
-            pipeline=pipeline,
-            num_steps=steps,
-            ai_label=label if (ai_label or ai_label_position != "auto") else None,
+            placements=None if placements == "all" else placements.split(","),
             theme=theme,
-            networks=networks,
+            networks=tuple(network or ()),
+            audience=audience,
+            seed=seed,
+            steps=steps,
+            guidance=guidance,
+            upscaler=upscaler,
+            formats=tuple(format.split(",")),
+            quality=quality,
+            allow_warnings=allow_warnings,
+            lang=None if lang == "auto" else lang,
+            ai_label=label if (ai_label or ai_label_position != "auto") else None,
         )
+        # the visual is generated: load the model once the request is known to be valid
+        pipeline = load_pipeline(model) if item.photo is None else None
+        creatives = generate(request, pipeline=pipeline, out_dir=out).creatives
         table = Table("placement", "file", "QA")
         for creative in creatives:
             status = "pass" if creative.qa.passed else "FLAGGED: " + "; ".join(creative.qa.failures)[:80]

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from adcraft.defaults import VISUAL_SIZE
+
 
 def register(app: typer.Typer) -> None:
     """Attach the `data` command group to the main app."""
@@ -15,7 +17,7 @@ def register(app: typer.Typer) -> None:
     @data.command("build-products")
     def build_products_cmd(
         out: Annotated[Path, typer.Option(help="Output dataset folder.")] = Path("data/products"),
-        size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
+        size: Annotated[int, typer.Option(help="Image side in pixels.")] = VISUAL_SIZE,
         colors: Annotated[
             bool,
             typer.Option(help="Add OKLCH colour variants (every family shops use) with colour captions."),
@@ -56,7 +58,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="CSV (file,caption[,concept]) or JSONL with the same keys; UTF-8 or GB18030."),
         ],
         out: Annotated[Path, typer.Option(help="Output dataset folder.")],
-        size: Annotated[int, typer.Option(help="Image side in pixels.")] = 64,
+        size: Annotated[int, typer.Option(help="Image side in pixels.")] = VISUAL_SIZE,
     ) -> None:
         """Import your own images + captions; bad rows are reported and skipped, good rows kept."""
         from adcraft.data.importer import import_dataset

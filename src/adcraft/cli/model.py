@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from adcraft.data.styles import DEFAULT_STYLE, parse_style
+from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS
 
 BUILTIN_PROMPTS = [
     "红色连衣裙",
@@ -37,8 +38,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         model: Annotated[str, typer.Option(help="Shipped model name or checkpoint directory.")] = "default",
         out: Annotated[Path, typer.Option(help="Folder for the PNGs and a grid.")] = Path("out/samples"),
-        steps: Annotated[int, typer.Option(help="Sampler steps (1-200).")] = 20,
-        guidance: Annotated[float, typer.Option(help="Classifier-free guidance scale (0-20).")] = 3.0,
+        steps: Annotated[int, typer.Option(help="Sampler steps (1-200).")] = DEFAULT_STEPS,
+        guidance: Annotated[
+            float, typer.Option(help="Classifier-free guidance scale (0-20).")
+        ] = DEFAULT_GUIDANCE,
         seed: Annotated[int, typer.Option(help="Seed of the first image; image i uses seed + i.")] = 0,
         sampler: Annotated[str, typer.Option(help="dpm++ or ddim.")] = "dpm++",
         upscale: Annotated[bool, typer.Option(help="Upscale 64 -> 256 px with Real-ESRGAN.")] = True,
@@ -143,6 +146,7 @@ def register(app: typer.Typer) -> None:
         from adcraft.training.loop import train as run_training
 
         cfg = load_train_config(config, set_ or [])
+        _set_threads(cfg.threads)
         _log_to_stderr()
         result = run_training(cfg, resume=resume, on_log=_print_log)
         typer.echo(
@@ -166,6 +170,7 @@ def register(app: typer.Typer) -> None:
         from adcraft.training.loop import train as run_training
 
         cfg = finetune_config(from_, data, out, steps, lr, set_ or [])
+        _set_threads(cfg.threads)
         _log_to_stderr()
         result = run_training(cfg, on_log=_print_log)
         typer.echo(f"checkpoint: {result.checkpoint} (step {result.steps}, loss {result.final_loss:.4f})")
@@ -205,3 +210,11 @@ def _print_log(record: dict) -> None:
         f"{record['images_per_s']:.1f} img/s  ETA {eta // 3600}h{eta % 3600 // 60:02d}m",
         err=True,
     )
+
+
+def _set_threads(threads: int) -> None:
+    """Apply a config's torch thread count to this process (0 keeps torch's default)."""
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)

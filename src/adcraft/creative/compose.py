@@ -26,6 +26,7 @@ from adcraft.creative.placements import Placement, parse_placement
 from adcraft.creative.quality import QAReport, QAThresholds, TextReader, check_rendered
 from adcraft.creative.render import CreativeTexts, TextItem, render_creative, trimmed_size
 from adcraft.creative.themes import render_theme_background
+from adcraft.errors import InvalidInputError
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,9 @@ class CreativeComposer:
             badge=bool(texts.badge),
             logo=logo is not None,
         )
-        style = FAMILIES[family][0] if family in FAMILIES else FAMILIES[DEFAULT_FAMILY][0]
+        if family not in FAMILIES:
+            raise InvalidInputError(f"template family {family!r} must be one of {sorted(FAMILIES)}")
+        style = FAMILIES[family][0]
         footprint = trimmed_size(visual) if theme else None  # decorations keep clear of the product
         area = safe_area(placement, safe_zone) if safe_zone else None  # the AI label stays visible too
         layout_zone = _label_strip(placement, label, safe_zone)

@@ -68,11 +68,6 @@ def check_output_dir(path: str | Path, name: str = "out") -> Path:
     return path
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write data to path via a temporary file in the same folder and os.replace (umask honoured)."""
-    write_bytes_atomic(path, data, fsync=False)
-
-
 def encode_image(image, fmt: str, quality: int = DEFAULT_QUALITY, label: Any = None) -> bytes:
     """Encode an RGB image in one of FORMATS; with a ContentLabel (creative.aigc), its XMP label too."""
     pil_format, _ = FORMATS[check_formats([fmt])[0]]
@@ -90,7 +85,7 @@ def encode_image(image, fmt: str, quality: int = DEFAULT_QUALITY, label: Any = N
 
 def save_image(image, path: Path, fmt: str, quality: int = DEFAULT_QUALITY, label: Any = None) -> Path:
     """Atomically write image to path in the given format (with label's XMP, if given); returns the path."""
-    atomic_write_bytes(path, encode_image(image, fmt, quality, label))
+    write_bytes_atomic(path, encode_image(image, fmt, quality, label))
     return path
 
 
@@ -107,7 +102,7 @@ def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> Path:
     """Atomically write manifest.json (UTF-8, Chinese kept readable) into out_dir."""
     path = Path(out_dir) / MANIFEST_NAME
     data = {"manifest_version": MANIFEST_VERSION, **manifest}
-    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     return path
 
 

@@ -18,14 +18,14 @@ from adcraft.creative.prices import (  # noqa: F401 - CURRENCY_SYMBOLS, MAX_PRIC
     check_prices,
     parse_price,
 )
+from adcraft.defaults import LANGUAGES as COPY_LANGUAGES
 from adcraft.errors import InvalidInputError
 from adcraft.fileio import decode_text, load_yaml
 from adcraft.text.attributes import detect_language, is_cjk  # noqa: F401 - re-exported for callers
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("auto", "zh", "en")
-COPY_LANGUAGES = ("zh", "en")
+LANGUAGES = ("auto", *COPY_LANGUAGES)  # a product's `language` field: auto-detected or given
 MAX_TITLE_CHARS = 200  # longer titles are descriptions; they cannot become a headline
 MAX_BANNED_TERMS = 200  # a merchant's own banned words; more is a pasted document, not a list
 MAX_BANNED_CHARS = 50

@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from adcraft.data.dataset import IMAGES_DIR, ImageRecord, write_dataset
 from adcraft.data.products import resize_rgba
+from adcraft.defaults import VISUAL_SIZE
 from adcraft.errors import DataError
 from adcraft.fileio import decode_text
 
@@ -73,7 +74,7 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def import_dataset(
-    images_dir: str | Path, captions: str | Path, out: str | Path, size: int = 64
+    images_dir: str | Path, captions: str | Path, out: str | Path, size: int = VISUAL_SIZE
 ) -> ImportReport:
     """Validate every row, convert the good ones to RGBA PNGs of `size` px, and write the dataset."""
     images_dir, captions, out = Path(images_dir), Path(captions), Path(out)

@@ -19,6 +19,7 @@ from adcraft.data.npm import DEFAULT_CACHE, fetch_package
 from adcraft.data.recolor import COLOR_TARGETS, ColorTarget, recolor
 from adcraft.data.styles import STYLES
 from adcraft.data.svgsets import IconSet, load_icon_set, render_svg, slug
+from adcraft.defaults import VISUAL_SIZE
 from adcraft.errors import DataError
 from adcraft.text.colors import color_words, dominant_color_family
 
@@ -268,7 +269,7 @@ class BuildOptions:
 
 def build_products(
     out: str | Path,
-    size: int = 64,
+    size: int = VISUAL_SIZE,
     colors: bool = True,
     cache: Path = DEFAULT_CACHE,
     fluent_dir: Path | None = None,

@@ -15,6 +15,7 @@ from adcraft.configs import apply_updates
 from adcraft.diffusion.schedule import ScheduleConfig
 from adcraft.diffusion.unet import ConditionalUNet, UNetConfig
 from adcraft.errors import CheckpointError, ConfigError
+from adcraft.fileio import atomic_path, write_text_atomic
 from adcraft.text.grounding import VOCABULARY_FILE, Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -69,16 +70,13 @@ def save_checkpoint(
     )
     if ema is not None:
         _atomic_save({k: v.detach().to(dtype).contiguous() for k, v in ema.items()}, directory / EMA_FILE)
-    tmp = directory / (CONFIG_FILE + ".tmp")
-    tmp.write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, directory / CONFIG_FILE)
+    write_text_atomic(directory / CONFIG_FILE, json.dumps(config, indent=2, ensure_ascii=False))
     return directory
 
 
 def _atomic_save(tensors: dict[str, torch.Tensor], path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    save_file(tensors, str(tmp))
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        save_file(tensors, str(tmp))
 
 
 def read_config(directory: Path) -> dict:

@@ -11,11 +11,13 @@ import torch
 from PIL import Image
 
 from adcraft.data.styles import DEFAULT_STYLE, styled_caption
+from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS
 from adcraft.diffusion.checkpoint import encoder_info, load_unet, resolve_checkpoint
 from adcraft.diffusion.image import clean_alpha, tensor_to_rgba
 from adcraft.diffusion.schedule import ScheduleConfig, check_sampling_args, check_seed, make_sampler
 from adcraft.diffusion.unet import UNET_PRESETS, ConditionalUNet
 from adcraft.errors import InvalidInputError
+from adcraft.seeding import seeded_torch
 from adcraft.text.attributes import detect_language
 from adcraft.text.colors import color_spans
 from adcraft.text.encoder import TextEncoder, check_texts, load_encoder
@@ -24,8 +26,6 @@ from adcraft.text.grounding import Grounding, Vocabulary
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]  # (steps done, total steps) over the whole call
-DEFAULT_STEPS = 20  # DPM-Solver++ reaches its quality plateau around here at 64 px
-DEFAULT_GUIDANCE = 3.0  # classifier-free guidance scale
 MAX_BATCH = 256
 
 
@@ -78,10 +78,11 @@ class TextToImagePipeline:
     def tiny_random(cls, seed: int = 0, encoder: TextEncoder | None = None) -> TextToImagePipeline:
         """A pipeline with an untrained tiny UNet, for tests of code that consumes images."""
         encoder = encoder or load_encoder()
-        torch.manual_seed(seed)
         config = UNET_PRESETS["tiny"]
         config = type(config)(**{**config.to_dict(), "channels": config.channels, "cond_dim": encoder.dim})
-        return cls(ConditionalUNet(config), encoder, ScheduleConfig(), model_id=f"tiny-random-{seed}")
+        with seeded_torch(seed):  # the same weights for a seed; the caller's RNG is left alone
+            unet = ConditionalUNet(config)
+        return cls(unet, encoder, ScheduleConfig(), model_id=f"tiny-random-{seed}")
 
     @torch.no_grad()
     def __call__(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from adcraft.defaults import MAX_GUIDANCE, MAX_STEPS, MIN_STEPS
 from adcraft.errors import ConfigError, InvalidInputError
 
 PREDICTION_TYPES = ("v_prediction", "epsilon")
 SAMPLERS = ("dpm++", "ddim")
-MIN_STEPS, MAX_STEPS = 1, 200
-MAX_GUIDANCE = 20.0
 MAX_SEED = 2**31 - 1  # seeds 0..MAX_SEED everywhere (CLI, batches, API); seed + i must stay a 64-bit int
 
 

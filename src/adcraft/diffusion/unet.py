@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 import torch
 from torch import nn
 
+from adcraft.defaults import VISUAL_SIZE
 from adcraft.errors import ConfigError
 
 
@@ -14,7 +15,7 @@ from adcraft.errors import ConfigError
 class UNetConfig:
     """Shape of the conditional UNet; every other diffusers knob keeps its default."""
 
-    sample_size: int = 64  # image side in pixels
+    sample_size: int = VISUAL_SIZE  # image side in pixels
     in_channels: int = 4  # premultiplied RGB + alpha, so the model also draws the product's mask
     channels: tuple[int, ...] = (24, 48, 96, 128)  # width per resolution level (64, 32, 16, 8 px)
     layers_per_block: int = 1  # resnet blocks per level on the way down (one more on the way up)

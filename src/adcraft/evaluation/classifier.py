@@ -21,7 +21,9 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from adcraft.defaults import VISUAL_SIZE
 from adcraft.errors import CheckpointError, ConfigError, InvalidInputError
+from adcraft.fileio import atomic_path, write_text_atomic
 
 EVALUATOR_DIR = Path(__file__).resolve().parent.parent / "models" / "evaluator"  # shipped checkpoint
 CONFIG_FILE = "config.json"
@@ -35,7 +37,7 @@ class EvaluatorConfig:
     """Shape of the concept classifier."""
 
     num_classes: int = 2  # number of concepts; set from the dataset's concept table
-    image_size: int = 64  # input side in pixels (generated visuals are 64 px)
+    image_size: int = VISUAL_SIZE  # input side in pixels (the generated visual's)
     in_channels: int = 4  # premultiplied RGB + alpha, in [-1, 1] like the generator's images
     channels: tuple[int, ...] = (32, 64, 128, 192)  # width per stage; the stem halves the size first
     feature_dim: int = 256  # width of the penultimate layer (the "evaluator features")
@@ -160,14 +162,11 @@ def save_evaluator(
     """Save weights (safetensors), config and the concept table beside each other."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / (WEIGHTS_FILE + ".tmp")
-    save_file({k: v.detach().float().contiguous() for k, v in model.state_dict().items()}, str(tmp))
-    os.replace(tmp, directory / WEIGHTS_FILE)
-    (directory / CONCEPTS_FILE).write_text(
-        json.dumps(concepts, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    with atomic_path(directory / WEIGHTS_FILE) as tmp:
+        save_file({k: v.detach().float().contiguous() for k, v in model.state_dict().items()}, str(tmp))
+    write_text_atomic(directory / CONCEPTS_FILE, json.dumps(concepts, ensure_ascii=False, indent=1))
     config = {"format": EVALUATOR_FORMAT, "model": model.config.to_dict(), **(info or {})}
-    (directory / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_text_atomic(directory / CONFIG_FILE, json.dumps(config, ensure_ascii=False, indent=2))
     return directory
 
 

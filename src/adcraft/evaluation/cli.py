@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from adcraft.data.styles import ANY_STYLE, DEFAULT_STYLE, parse_style
+from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS
 
 DEFAULT_DATA = Path("data/products")  # the dataset `adcraft data build-products` writes
 
@@ -23,8 +24,8 @@ def register_eval(app: typer.Typer) -> None:
             Path | None, typer.Option(help="prompts.jsonl; default: the shipped held-out set.")
         ] = None,
         seeds: Annotated[int, typer.Option(help="Images per prompt (2-64), for diversity.")] = 4,
-        steps: Annotated[int, typer.Option(help="Sampler steps.")] = 20,
-        guidance: Annotated[float, typer.Option(help="Classifier-free guidance scale.")] = 3.0,
+        steps: Annotated[int, typer.Option(help="Sampler steps.")] = DEFAULT_STEPS,
+        guidance: Annotated[float, typer.Option(help="Classifier-free guidance scale.")] = DEFAULT_GUIDANCE,
         ground: Annotated[
             bool, typer.Option(help="Read titles naming a known product as its training caption.")
         ] = True,
@@ -116,6 +117,7 @@ def register_eval(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed of the split, augmentations and weights.")] = 0,
     ) -> None:
         """Train the evaluator on real dataset images and report its held-out accuracy."""
+        import torch
         from rich.progress import Progress
 
         from adcraft.evaluation.classifier import EVALUATOR_DIR
@@ -124,6 +126,7 @@ def register_eval(app: typer.Typer) -> None:
         from adcraft.text.encoder import load_encoder
 
         cfg = EvaluatorTrainConfig(epochs=epochs, max_seconds=max_seconds, threads=threads, seed=seed)
+        torch.set_num_threads(cfg.threads)  # a process setting: the entry point owns it, not the library
         target = out or EVALUATOR_DIR
         with Progress(transient=True) as progress:
             task = progress.add_task("training evaluator", total=epochs)

@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from adcraft.defaults import LANGUAGES
 from adcraft.errors import DataError
 
 PROMPTS_FILE = Path(__file__).resolve().parent / "prompts.jsonl"  # the shipped set
 # issue 20's extension: 10 titles per colour family (13 families) and 30 without a colour, written before
 # any v10 result (docs/eval-v10.md says by whom and with what in view); never edited after measuring
 SHOP_PROMPTS_FILE = Path(__file__).resolve().parent / "prompts_shop.jsonl"
-LANGS = ("zh", "en")
+LANGS = LANGUAGES  # every prompt set has both languages
 
 
 @dataclass(frozen=True)

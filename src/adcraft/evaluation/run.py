@@ -16,6 +16,7 @@ from PIL import Image
 
 from adcraft.data.dataset import ImageRecord, read_dataset
 from adcraft.data.styles import DEFAULT_STYLE
+from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS, VISUAL_SIZE
 from adcraft.errors import InvalidInputError
 from adcraft.evaluation import metrics as M
 from adcraft.evaluation.breakdowns import (
@@ -32,7 +33,7 @@ from adcraft.text.grounding import grounding_counts
 logger = logging.getLogger(__name__)
 
 SEED_STRIDE = 100_003  # noise seed of image i for seed s is seed + s * SEED_STRIDE + i: never overlaps
-IMAGE_SIZE = 64  # real images are scored at the generator's resolution
+IMAGE_SIZE = VISUAL_SIZE  # real images are scored at the generator's resolution
 REAL_VIEW_SHIFT = 0.03  # real views move by at most ~2 px at 64 px, so the object stays inside the frame
 REAL_VIEW_SCALE = (0.9, 1.0)  # real views only shrink (1/0.9 sampling-grid zoom), never crop the object
 CONDITIONS = ("generated", "real", "random")  # the model, the ceiling, the floor
@@ -52,8 +53,8 @@ class EvalConfig:
     """Sampling settings of an evaluation run."""
 
     seeds: int = 4  # images per prompt, for diversity and collapse
-    steps: int = 20  # sampler steps
-    guidance: float = 3.0  # classifier-free guidance scale
+    steps: int = DEFAULT_STEPS  # sampler steps
+    guidance: float = DEFAULT_GUIDANCE  # classifier-free guidance scale
     batch_size: int = 32  # images per UNet batch
     seed: int = 0  # base noise seed; also seeds the real views and random-concept draws
     collapse_rmse: float = M.COLLAPSE_RMSE  # seeds closer than this (pixel RMSE) count as collapsed

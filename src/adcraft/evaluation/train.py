@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from PIL import Image
+from torch import nn
 
 from adcraft.data.dataset import ImageRecord, dataset_fingerprint, read_dataset
 from adcraft.errors import ConfigError, DataError
@@ -24,6 +25,7 @@ from adcraft.evaluation.classifier import (
     images_to_batch,
     save_evaluator,
 )
+from adcraft.seeding import seeded_torch
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ class EvaluatorTrainConfig:
     # free core)
     max_seconds: float = 3600.0
     seed: int = 0  # seeds the split, the augmentations and the initial weights
-    threads: int = 1  # torch CPU threads (the machine is shared with the generator's training)
+    threads: int = 1  # torch CPU threads, set by the entry point (`adcraft evaluator train`)
     holdout_per_concept: int = 1  # recoloured images held out per recolourable concept
     max_shift: float = 0.1  # augmentation: translation as a fraction of the frame
     scale_range: tuple[float, float] = (0.85, 1.1)  # augmentation: zoom range
@@ -168,46 +170,29 @@ def load_images(root: Path, records: list[ImageRecord], size: int) -> torch.Tens
     return torch.cat(chunks)
 
 
-def train_evaluator(
-    data: str | Path,
-    cfg: EvaluatorTrainConfig | None = None,
-    out: str | Path | None = EVALUATOR_DIR,
-    progress: ProgressCallback | None = None,
-) -> tuple[Evaluator, TrainReport]:
-    """Train the concept classifier on a dataset's real images; save it to out (None: don't save)."""
-    cfg = cfg or EvaluatorTrainConfig()
-    root = Path(data)
-    records = [r for r in read_dataset(root) if r.concept]
-    concepts = concept_table(records)
-    if len(concepts) < 2:
-        raise DataError(f"{root} has {len(concepts)} concept ids; the evaluator needs at least 2")
-    torch.manual_seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
-    index = {c["id"]: i for i, c in enumerate(concepts)}
-    model_cfg = EvaluatorConfig(**{**cfg.model.to_dict(), "num_classes": len(concepts)})
-    model = ConceptClassifier(model_cfg)
-    x_all = load_images(root, records, model_cfg.image_size)
-    y_all = torch.tensor([index[r.concept] for r in records])
-    recolor_all = torch.tensor([concepts[index[r.concept]]["recolorable"] for r in records])
-    train_idx, held_idx = split_holdout(records, cfg.holdout_per_concept, cfg.seed)
-    logger.info(
-        "evaluator: %d concepts, %d train / %d held-out images", len(concepts), len(train_idx), len(held_idx)
-    )
-    tr = torch.tensor(train_idx)
-    steps_per_epoch = max(1, math.ceil(len(train_idx) / cfg.batch_size))
+def _fit(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    recolor: torch.Tensor,
+    cfg: EvaluatorTrainConfig,
+    progress: ProgressCallback | None,
+) -> tuple[int, float]:
+    """The epoch loop (AdamW, one-cycle LR, augmentations); returns (epochs run, seconds)."""
+    steps_per_epoch = max(1, math.ceil(len(x) / cfg.batch_size))
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch)
     gen = torch.Generator().manual_seed(cfg.seed)
     t0, epoch, loss = time.monotonic(), 0, torch.tensor(float("nan"))
     for epoch in range(1, cfg.epochs + 1):
         model.train()
-        order = tr[torch.randperm(len(tr), generator=gen)]
+        order = torch.randperm(len(x), generator=gen)
         for start in range(0, len(order), cfg.batch_size):
             idx = order[start : start + cfg.batch_size]
             if len(idx) < 2:
                 continue  # BatchNorm needs two samples
-            x = augment(x_all[idx].float(), recolor_all[idx], cfg, gen)
-            loss = F.cross_entropy(model(x), y_all[idx], label_smoothing=cfg.label_smoothing)
+            batch = augment(x[idx].float(), recolor[idx], cfg, gen)
+            loss = F.cross_entropy(model(batch), y[idx], label_smoothing=cfg.label_smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -223,7 +208,35 @@ def train_evaluator(
                 cfg.max_seconds,
             )
             break
-    seconds = time.monotonic() - t0
+    return epoch, time.monotonic() - t0
+
+
+def train_evaluator(
+    data: str | Path,
+    cfg: EvaluatorTrainConfig | None = None,
+    out: str | Path | None = EVALUATOR_DIR,
+    progress: ProgressCallback | None = None,
+) -> tuple[Evaluator, TrainReport]:
+    """Train the concept classifier on a dataset's real images; save it to out (None: don't save)."""
+    cfg = cfg or EvaluatorTrainConfig()
+    root = Path(data)
+    records = [r for r in read_dataset(root) if r.concept]
+    concepts = concept_table(records)
+    if len(concepts) < 2:
+        raise DataError(f"{root} has {len(concepts)} concept ids; the evaluator needs at least 2")
+    index = {c["id"]: i for i, c in enumerate(concepts)}
+    model_cfg = EvaluatorConfig(**{**cfg.model.to_dict(), "num_classes": len(concepts)})
+    x_all = load_images(root, records, model_cfg.image_size)
+    y_all = torch.tensor([index[r.concept] for r in records])
+    recolor_all = torch.tensor([concepts[index[r.concept]]["recolorable"] for r in records])
+    train_idx, held_idx = split_holdout(records, cfg.holdout_per_concept, cfg.seed)
+    logger.info(
+        "evaluator: %d concepts, %d train / %d held-out images", len(concepts), len(train_idx), len(held_idx)
+    )
+    tr = torch.tensor(train_idx)
+    with seeded_torch(cfg.seed):  # weights and dropout depend on the seed only; the caller's RNG is kept
+        model = ConceptClassifier(model_cfg)
+        epoch, seconds = _fit(model, x_all[tr], y_all[tr], recolor_all[tr], cfg, progress)
     hd = torch.tensor(held_idx, dtype=torch.long)
     top1, top5 = topk_accuracy(model, x_all[hd], y_all[hd])
     train_top1 = topk_accuracy(model, x_all[tr], y_all[tr], ks=(1,))[0]

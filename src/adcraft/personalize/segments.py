@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from adcraft.creative.layout import FAMILIES
+from adcraft.creative.style import CreativeStyle
+from adcraft.defaults import LANGUAGES
 from adcraft.errors import ConfigError, NotFoundError
 
 logger = logging.getLogger(__name__)
@@ -18,7 +21,6 @@ DEFAULT_SEGMENTS_PATH = Path(__file__).with_name("segments.yaml")
 TONES = ("neutral", "playful", "premium", "value", "professional", "sporty")
 EMPHASES = ("price", "quality")
 GENDERS = ("female", "male", "any")
-LANGUAGES = ("zh", "en")
 _AGE_BAND = re.compile(r"^\d{1,3}(-\d{1,3}|\+)$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -44,6 +46,10 @@ class Segment:
     def label(self, lang: str | None = None) -> str:
         """The segment's label in `lang` (default: the segment's own language)."""
         return self.label_zh if (lang or self.language) == "zh" else self.label_en
+
+    def style(self) -> CreativeStyle:
+        """The creative style this segment resolves to (what the composer is given)."""
+        return CreativeStyle(self.palette, self.template_family, self.tone, self.prompt_modifiers)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON/YAML-friendly dict of the segment."""
@@ -129,7 +135,7 @@ def parse_segment(name: str, row: Any) -> Segment:
         price_sensitivity=float(sensitivity),
         language=_choice(name, "language", row["language"], LANGUAGES),
         palette=palette,
-        template_family=row["template_family"],
+        template_family=_choice(name, "template_family", row["template_family"], tuple(FAMILIES)),
         tone=_choice(name, "tone", row["tone"], TONES),
         emphasis=_choice(name, "emphasis", row["emphasis"], EMPHASES),
         prompt_modifiers=modifiers,

@@ -14,7 +14,7 @@ from adcraft.fileio import write_bytes_atomic
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
-    """Write JSON to a temp file in the same folder, fsync, then rename over `path`."""
+    """Write compact JSON atomically (adcraft.fileio: temp file, fsync, rename over `path`)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     write_bytes_atomic(path, text.encode("utf-8"))
 

@@ -6,7 +6,6 @@ import hashlib
 import itertools
 import logging
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,32 +126,3 @@ def generate_variants(
         )
     logger.debug("generated %d variants for %s / %s", len(variants), key, segment.name)
     return variants
-
-
-def render_variants(
-    product: Any,
-    segments: list[Segment],
-    n: int,
-    out_dir: str | Path,
-    pipeline: Any = None,
-    seed: int = 0,
-    placements: list[str] | None = None,
-) -> dict[str, list[tuple[Variant, Any]]]:
-    """Render N variants per segment with the composer; returns {segment: [(variant, creatives)]}."""
-    from adcraft.creative import generate_creatives  # lazy: creative sits above us in the flow
-
-    out_dir = Path(out_dir)
-    rendered: dict[str, list[tuple[Variant, Any]]] = {}
-    for segment in segments:
-        rendered[segment.name] = []
-        for variant in generate_variants(product, segment, n, seed=seed):
-            creatives = generate_creatives(
-                product,
-                placements=placements,
-                audience=segment.name,
-                out_dir=out_dir / segment.name / variant.variant_id,
-                pipeline=pipeline,
-                seed=variant.visual_seed,
-            )
-            rendered[segment.name].append((variant, creatives))
-    return rendered

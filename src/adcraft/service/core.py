@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from adcraft.batch.jobs import GenerationSettings, generate_for_product, load_pipeline
 from adcraft.errors import (
     AdcraftError,
     CheckpointError,
@@ -23,6 +22,7 @@ from adcraft.errors import (
     StillRunningError,
     TooLargeError,
 )
+from adcraft.generate import GenerationSettings, generate_for_product, load_pipeline
 from adcraft.personalize.serving import CampaignServer
 from adcraft.service.metrics import ServiceMetrics
 from adcraft.service.pool import GenerationPool

@@ -21,8 +21,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from adcraft.batch.jobs import MAX_PLACEMENTS
 from adcraft.creative.product import MAX_BANNED_CHARS, MAX_BANNED_TERMS, MAX_TITLE_CHARS
+from adcraft.defaults import MAX_PLACEMENTS
 from adcraft.diffusion.schedule import MAX_SEED  # one seed rule for the CLI, batches and the API
 from adcraft.store.repository import MAX_ID_CHARS
 

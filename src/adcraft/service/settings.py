@@ -7,6 +7,14 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adcraft.defaults import (
+    DEFAULT_GUIDANCE,
+    DEFAULT_PLACEMENTS,
+    DEFAULT_STEPS,
+    MAX_GUIDANCE,
+    MAX_STEPS,
+    MIN_STEPS,
+)
 from adcraft.errors import AdcraftError, ConfigError
 
 ENV_PREFIX = "ADCRAFT_"
@@ -27,9 +35,9 @@ class ServiceSettings(BaseSettings):
     workers: int = Field(1, ge=1, le=64)  # generation threads; each runs one product at a time
     queue_size: int = Field(4, ge=0, le=10_000)  # products waiting beyond the running ones; more -> 429
     retry_after_s: int = Field(5, ge=1, le=3600)  # Retry-After seconds sent with a 429 or 504
-    steps: int = Field(20, ge=1, le=200)  # sampler steps per visual
-    guidance: float = Field(3.0, ge=0.0, le=20.0)  # classifier-free guidance scale
-    default_placements: tuple[str, ...] = ("feed-square", "link-landscape")  # when a request names none
+    steps: int = Field(DEFAULT_STEPS, ge=MIN_STEPS, le=MAX_STEPS)  # sampler steps per visual
+    guidance: float = Field(DEFAULT_GUIDANCE, ge=0.0, le=MAX_GUIDANCE)  # classifier-free guidance scale
+    default_placements: tuple[str, ...] = DEFAULT_PLACEMENTS  # when a request names none
     max_products_per_job: int = Field(100, ge=1, le=10_000)  # larger catalogs belong to `adcraft batch`
     max_upload_bytes: int = Field(10 * 2**20, ge=1024, le=2**30)  # product photo / logo upload limit (413)
     max_body_bytes: int = Field(2**20, ge=1024, le=2**30)  # any JSON request body (413 past it)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from adcraft.batch.jobs import GenerationSettings
 from adcraft.errors import InvalidInputError, NotFoundError
+from adcraft.generate import GenerationSettings
 from adcraft.service.schemas import ProductIn, upload_ref
 from adcraft.service.settings import ServiceSettings
 from adcraft.store import resolve_inside

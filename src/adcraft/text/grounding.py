@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from adcraft.errors import CheckpointError
+from adcraft.fileio import write_text_atomic
 from adcraft.text.attributes import detect_language
 from adcraft.text.colors import SINGLE_ZH_COLORS, color_spans, color_words, find_color
 
@@ -117,14 +118,10 @@ class Vocabulary:
 
     def save(self, directory: str | os.PathLike) -> Path:
         """Write vocabulary.json into a model folder (atomically: a reader never sees half a file)."""
-        path = Path(directory) / VOCABULARY_FILE
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(
+        return write_text_atomic(
+            Path(directory) / VOCABULARY_FILE,
             json.dumps({"concepts": [asdict(e) for e in self.entries]}, ensure_ascii=False, indent=1),
-            encoding="utf-8",
         )
-        os.replace(tmp, path)
-        return path
 
     @classmethod
     def load(cls, directory: str | os.PathLike, shop_terms: bool = True) -> Vocabulary | None:

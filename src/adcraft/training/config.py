@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from adcraft.configs import apply_updates
+from adcraft.defaults import DEFAULT_STEPS
 from adcraft.diffusion.schedule import ScheduleConfig
 from adcraft.diffusion.unet import UNET_PRESETS, UNetConfig
 from adcraft.errors import ConfigError
@@ -71,13 +72,13 @@ class TrainConfig:
     log_every: int = 50  # steps between log lines
     sample_every: int = 1000  # steps between sample grids (0 = never)
     ckpt_every: int = 250  # steps between checkpoints
-    sample_steps: int = 20  # sampler steps for the grids
+    sample_steps: int = DEFAULT_STEPS  # sampler steps for the grids
     seed: int = 0  # seeds data order, noise and dropout
     bf16: bool = (
         False  # bf16 autocast: slower than fp32 on one 2-core host, faster on another (docs/benchmarks.md)
     )
     channels_last: bool = False  # measured no faster on this CPU (bench/core.py)
-    threads: int = 0  # torch threads; 0 = torch's default
+    threads: int = 0  # torch threads, set by the entry point (adcraft train); 0 = torch's default
     device: str = "cpu"  # one of DEVICES; the dataset, model and optimizer all live there
     max_time_s: float = 0.0  # wall-clock budget: stop there, with the cosine run over it (0 = steps decide)
     sample_prompts: list[str] = field(default_factory=lambda: list(SAMPLE_PROMPTS))  # grid prompts

@@ -20,6 +20,7 @@ from adcraft.diffusion.checkpoint import encoder_info, load_unet, save_checkpoin
 from adcraft.diffusion.pipeline import TextToImagePipeline
 from adcraft.diffusion.unet import ConditionalUNet, standardized_copy
 from adcraft.errors import ConfigError
+from adcraft.seeding import seeded_torch
 from adcraft.text.encoder import load_encoder
 from adcraft.text.grounding import Vocabulary
 from adcraft.training.config import DEVICES, TrainConfig, save_train_config
@@ -65,8 +66,6 @@ def train(
     on_log: Callable[[dict], None] | None = None,
 ) -> TrainResult:
     """Train (or resume) a conditional UNet on a dataset folder; returns the final checkpoint."""
-    if config.threads:
-        torch.set_num_threads(config.threads)
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     device = resolve_device(config.device)
@@ -78,20 +77,20 @@ def train(
     vocabulary = Vocabulary.from_records(records)  # saved with every checkpoint
     styles = dataset_styles(records)  # the style words the captions carry; [] for a dataset without styles
     colors = sorted({r.color for r in records if r.color})  # the colour families the images were made in
-    torch.manual_seed(config.seed)
     unet_config = type(config.unet)(
         **{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim}
     )
     mean, std = data.embeddings.mean(0), data.embeddings.std(0)  # (D,) each: the captions' statistics
-    if config.init_from:
-        model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
-        if config.unet.cond_standardize:
-            model = standardized_copy(model, mean, std)
-        model.train()
-    else:
-        model = ConditionalUNet(unet_config)
-        if unet_config.cond_standardize:
-            model.set_condition_stats(mean, std)
+    with seeded_torch(config.seed):  # layer init (and null-condition noise) depends on the seed only
+        if config.init_from:
+            model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
+            if config.unet.cond_standardize:
+                model = standardized_copy(model, mean, std)
+            model.train()
+        else:
+            model = ConditionalUNet(unet_config)
+            if unet_config.cond_standardize:
+                model.set_condition_stats(mean, std)
     model, data = model.to(device), data.to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)

@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from adcraft.training.samples import GRID_BACKGROUND
 
@@ -45,11 +45,10 @@ def plot_loss_curve(metrics_file: str | Path, out: str | Path, title: str = "tra
     return Path(out)
 
 
-def captioned_grid(images: list[Image.Image], captions: list[str], cols: int, tile: int = 128) -> Image.Image:
-    """RGBA images on a light background with a caption under each (CJK-capable font)."""
-    from adcraft.creative.fonts import load_font
-
-    font = load_font(13)
+def captioned_grid(
+    images: list[Image.Image], captions: list[str], cols: int, font: ImageFont.FreeTypeFont, tile: int = 128
+) -> Image.Image:
+    """RGBA images on a light background with a caption under each (give a CJK-capable font)."""
     rows = (len(images) + cols - 1) // cols
     cell_w, cell_h = tile + 16, tile + 40
     grid = Image.new("RGBA", (cols * cell_w, rows * cell_h), GRID_BACKGROUND)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import torch
@@ -11,6 +10,7 @@ from safetensors.torch import save_file
 
 from adcraft.diffusion.checkpoint import load_weights
 from adcraft.errors import CheckpointError
+from adcraft.fileio import atomic_path, write_text_atomic
 
 STATE_FILE = "train_state.safetensors"
 STATE_META = "train_state.json"
@@ -31,12 +31,9 @@ def save_train_state(
             tensors[f"opt.{i}.{key}"] = torch.as_tensor(value).contiguous()
     for key, value in ema_shadow.items():
         tensors[f"ema.{key}"] = value.contiguous()
-    tmp = directory / (STATE_FILE + ".tmp")
-    save_file(tensors, str(tmp))
-    os.replace(tmp, directory / STATE_FILE)
-    meta_tmp = directory / (STATE_META + ".tmp")
-    meta_tmp.write_text(json.dumps({"step": step, **extra}, indent=2), encoding="utf-8")
-    os.replace(meta_tmp, directory / STATE_META)
+    with atomic_path(directory / STATE_FILE) as tmp:
+        save_file(tensors, str(tmp))
+    write_text_atomic(directory / STATE_META, json.dumps({"step": step, **extra}, indent=2))
 
 
 def load_train_state(

@@ -13,10 +13,11 @@ from importlib import resources
 from typing import Any
 
 from adcraft.creative.compliance.normalize import fold
+from adcraft.defaults import LANGUAGES
 from adcraft.errors import InvalidInputError
 
 SEVERITIES = ("block", "warn")
-LEXICON_LANGS = ("zh", "en")
+LEXICON_LANGS = LANGUAGES  # a lexicon per language
 # product categories the rules distinguish (Arts. 16-18, 24, 25, 40); "general" is everything else
 CATEGORIES = (
     "general",

@@ -3,11 +3,12 @@ import json
 import pytest
 
 import adcraft
-from adcraft.creative.api import generate_creatives
 from adcraft.creative.copywriting import Copy
 from adcraft.creative.placements import PLACEMENTS
 from adcraft.creative.product import Product
-from adcraft.errors import InvalidInputError
+from adcraft.creative.style import CreativeStyle
+from adcraft.errors import InvalidInputError, NotFoundError
+from adcraft.generate import generate_creatives
 
 
 def test_all_placements_from_a_photo_pass_qa_and_write_a_manifest(tmp_path, shoe_photo, en_copy):
@@ -54,7 +55,7 @@ def test_generated_visual_records_model_seed_and_prompt(tmp_path, zh_copy):
         pipeline=pipeline,
         seed=7,
         copy=zh_copy,
-        num_steps=2,
+        steps=2,
         formats=("jpeg",),
     )
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
@@ -128,3 +129,105 @@ def test_words_inside_the_merchants_photo_are_read_and_checked(tmp_path, shoe_ph
     assert any("text in the image breaks advertising rules" in f for f in creative.qa.failures)
     entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["creatives"][0]
     assert entry["flagged"] is True and entry["qa"]["passed"] is False
+
+
+# settings reach the output ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_pipeline():
+    from adcraft.diffusion.pipeline import TextToImagePipeline
+
+    return TextToImagePipeline.tiny_random(seed=0)
+
+
+BASE = {"placements": "300x250", "steps": 2, "upscaler": "lanczos", "copy": None}
+
+
+def _image_bytes(tiny_pipeline, **overrides):
+    from adcraft.generate import GenerationRequest, generate
+
+    options = {**BASE, **overrides}
+    product = options.pop("product", {"title": "红色连衣裙", "price": 199})
+    result = generate(GenerationRequest(product, **options), pipeline=tiny_pipeline)
+    return result.creatives[0].image.tobytes()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"seed": 1},
+        {"steps": 3},
+        {"guidance": 6.0},
+        {"upscaler": "bicubic"},
+        {"audience": "seniors"},
+        {"style": CreativeStyle(palette="night", family="bold")},
+        {"lang": "en"},
+        {"product": {"title": "蓝色运动鞋", "price": 199}},
+    ],
+    ids=lambda o: next(iter(o)),
+)
+def test_every_request_setting_changes_the_image(tiny_pipeline, overrides):
+    assert _image_bytes(tiny_pipeline, **overrides) != _image_bytes(tiny_pipeline)
+
+
+def test_same_request_gives_the_same_image(tiny_pipeline):
+    assert _image_bytes(tiny_pipeline, seed=3) == _image_bytes(tiny_pipeline, seed=3)
+
+
+def test_guidance_of_batch_and_service_settings_reaches_the_model(tmp_path, tiny_pipeline):
+    # GenerationSettings.guidance used to be dropped: every image was sampled at 3.0
+    from adcraft.generate import GenerationSettings, generate_for_product
+
+    images = []
+    for guidance in (1.0, 3.0, 6.0):
+        settings = GenerationSettings(placements=("300x250",), steps=2, guidance=guidance, upscaler="lanczos")
+        files = generate_for_product(
+            {"title": "红色连衣裙"}, settings, tiny_pipeline, tmp_path / str(guidance)
+        )
+        images.append(files[0].image.read_bytes())
+        manifest = json.loads(files[0].manifest.read_text(encoding="utf-8"))
+        assert manifest["visual"]["guidance"] == guidance
+    assert len(set(images)) == 3
+
+
+def test_render_variants_writes_every_variant(tmp_path, tiny_pipeline):
+    # render_variants used to import a name adcraft.creative does not export and raised ImportError
+    from adcraft.generate import render_variants
+    from adcraft.personalize.segments import get_segment
+
+    rendered = render_variants(
+        {"title": "红色连衣裙", "price": 199},
+        [get_segment("students_budget")],
+        n=2,
+        out_dir=tmp_path,
+        pipeline=tiny_pipeline,
+        placements=["300x250"],
+    )
+    (first, a), (second, b) = rendered["students_budget"]
+    assert first.variant_id != second.variant_id
+    assert a[0].image.tobytes() != b[0].image.tobytes()
+    manifest = json.loads((tmp_path / "students_budget" / second.variant_id / "manifest.json").read_text())
+    assert manifest["variant"]["variant_id"] == second.variant_id
+    assert manifest["style"]["family"] == second.template and manifest["visual"]["seed"] == second.visual_seed
+
+
+def test_unknown_template_family_is_an_error_not_the_default(visual, zh_copy):
+    # an unknown family in a segment used to become "classic" silently
+    from adcraft.creative.compose import compose
+
+    with pytest.raises(InvalidInputError, match="template family 'bogus' must be one of .*classic"):
+        CreativeStyle(family="bogus")
+    with pytest.raises(InvalidInputError, match="template family 'bogus'"):
+        compose("300x250", visual, zh_copy, family="bogus")
+
+
+def test_bad_sampling_settings_are_refused_before_work():
+    from adcraft.generate import GenerationRequest, GenerationSettings
+
+    with pytest.raises(InvalidInputError, match="guidance 25.0 must be a number from 0 to 20"):
+        GenerationRequest({"title": "鞋"}, guidance=25.0)
+    with pytest.raises(InvalidInputError, match="steps 0 must be an integer from 1 to 200"):
+        GenerationSettings(steps=0)
+    with pytest.raises(InvalidInputError, match="upscaler 'magic' must be one of"):
+        GenerationRequest({"title": "鞋"}, upscaler="magic")
+    with pytest.raises(NotFoundError, match="unknown segment 'gamers'"):
+        GenerationRequest({"title": "鞋"}, audience="gamers")
