@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adcraft.batch.catalog import CatalogRow
-from adcraft.generate import GenerationSettings, load_pipeline
 from adcraft.errors import ConfigError
 from adcraft.extras import require_extra
+from adcraft.generate import GenerationSettings, load_pipeline
 
 logger = logging.getLogger(__name__)
 
