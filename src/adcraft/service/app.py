@@ -110,9 +110,9 @@ def create_app(settings: ServiceSettings | None = None, *, pipeline: Any = None)
                 {"WWW-Authenticate": "ApiKey"},
             )
 
-    from adcraft.service.routes import creatives, jobs, personalize, refuse_unknown_query, system
+    from adcraft.service.routes import creatives, jobs, options, personalize, refuse_unknown_query, system
 
-    for module in (creatives, jobs, personalize):
+    for module in (creatives, jobs, personalize, options):
         app.include_router(
             module.router,
             prefix=API_PREFIX,
