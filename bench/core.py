@@ -120,14 +120,16 @@ def main() -> None:
         )
         achieved = rate * 3 * gflops  # backward ≈ 2× forward
         label = (
-            f"training, batch {args.batch}, {'bf16 autocast' if bf16 else 'fp32'}{', channels_last' if cl else ''}"
+            f"training, batch {args.batch}, {'bf16 autocast' if bf16 else 'fp32'}"
+            f"{', channels_last' if cl else ''}"
             f"{', torch.compile' if compiled else ''}"
         )
         print(f"| {label} | {rate:.1f} | {achieved:.0f} | {achieved / peak32:.0%} |")
     rate = sampling_rate(model, 16, 20)
     achieved = rate * 20 * 2 * gflops
     print(
-        f"| sampling, 20 steps, guidance on, batch 16 | {rate:.2f} | {achieved:.0f} | {achieved / peak32:.0%} |"
+        f"| sampling, 20 steps, guidance on, batch 16 | {rate:.2f} | {achieved:.0f} "
+        f"| {achieved / peak32:.0%} |"
     )
 
 

@@ -1,4 +1,4 @@
-"""How well `ConceptIndex.familiarity` separates product titles from off-topic text (figures in the model card).
+"""How well `ConceptIndex.familiarity` separates product titles from off-topic text (model card figures).
 
 Counts how many of the shipped held-out shop titles it accepts and how many of a fixed list of
 off-topic prompts it flags. Run: `.venv/bin/python bench/familiarity.py`.

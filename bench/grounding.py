@@ -72,7 +72,8 @@ def main() -> None:
 
 def colour_names() -> None:
     """How often find_color reads Chinese shop titles' colour right (bench/zh_colour_titles.jsonl: 62 titles
-    with a colour family, 38 without one, 30 of them with colour characters inside other words: 红酒, 口红)."""
+    with a colour family, 38 without one, 30 of them with colour characters inside other words:
+    红酒, 口红)."""
     import json
 
     rows = [
@@ -85,7 +86,8 @@ def colour_names() -> None:
     false = sum(f is not None for f, c in found if c is None)
     print(
         f"\nbench zh_colour_titles.jsonl: colour family read right in {right} of {named} titles naming one "
-        f"({wrong} wrong family, the rest none); a colour found in {false} of the {len(rows) - named} naming none"
+        f"({wrong} wrong family, the rest none); "
+        f"a colour found in {false} of the {len(rows) - named} naming none"
     )
 
 

@@ -50,11 +50,14 @@ def sharpness(img: Image.Image) -> float:
 
 
 def edge_error(out: Image.Image, ref: Image.Image) -> float:
-    """Mean absolute colour error (0-255) over the reference's edge band, composited on white: halos show here."""
+    """Mean absolute colour error (0-255) over the reference's edge band, on white: halos show here."""
     r, o = premultiplied(ref), premultiplied(out)
     band = (r[..., 3] > 0.02) & (r[..., 3] < 0.98)
     band = cv2.dilate(band.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    on_white = lambda p: p[..., :3] + (1.0 - p[..., 3:4])
+
+    def on_white(p):
+        return p[..., :3] + (1.0 - p[..., 3:4])
+
     return float(np.abs(on_white(o) - on_white(r))[band].mean() * 255.0) if band.any() else 0.0
 
 
@@ -85,7 +88,8 @@ def main() -> None:
         upscale(smalls[0], 4, method, alpha)
     source = args.images or args.data
     print(
-        f"# upscale 64 -> 256 px, {len(refs)} images from {source}; {platform.processor() or platform.machine()}, "
+        f"# upscale 64 -> 256 px, {len(refs)} images from {source}; "
+        f"{platform.processor() or platform.machine()}, "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, ncnn 1 thread"
     )
     print(f"reference (original 256 px) sharpness: {np.mean([sharpness(r) for r in refs]):.0f}\n")
@@ -98,11 +102,14 @@ def main() -> None:
         t0 = time.perf_counter()
         outs = [upscale(s, 4, method, alpha) for s in smalls]
         ms = (time.perf_counter() - t0) / len(smalls) * 1000
-        p = [psnr(premultiplied(o), premultiplied(r)) for o, r in zip(outs, refs)]
-        pa = [psnr(premultiplied(o)[..., 3], premultiplied(r)[..., 3]) for o, r in zip(outs, refs)]
+        p = [psnr(premultiplied(o), premultiplied(r)) for o, r in zip(outs, refs, strict=True)]
+        pa = [
+            psnr(premultiplied(o)[..., 3], premultiplied(r)[..., 3]) for o, r in zip(outs, refs, strict=True)
+        ]
         print(
             f"| {label} | {ms:.0f} | {np.mean([sharpness(o) for o in outs]):.0f} | {np.mean(p):.2f} "
-            f"| {np.mean(pa):.2f} | {np.mean([edge_error(o, r) for o, r in zip(outs, refs)]):.2f} |"
+            f"| {np.mean(pa):.2f} "
+            f"| {np.mean([edge_error(o, r) for o, r in zip(outs, refs, strict=True)]):.2f} |"
         )
 
 

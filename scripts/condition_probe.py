@@ -79,7 +79,8 @@ def main() -> None:
         data = data or load_tensor_dataset(args.data, pipe.unet.config.sample_size, pipe.encoder)
         for (name, t), (right, wrong, null) in probe(pipe, data, groups, args.repeats, args.seed).items():
             print(
-                f"| {pipe.model_id} | {name} ({len(groups[name])}) | {t} | {right:.4f} | {wrong:.4f} | {null:.4f} "
+                f"| {pipe.model_id} | {name} ({len(groups[name])}) | {t} "
+                f"| {right:.4f} | {wrong:.4f} | {null:.4f} "
                 f"| {(wrong - right) / wrong:.1%} |"
             )
 

@@ -1,4 +1,4 @@
-"""A one-seed check on a slice of the held-out prompts: evaluator top-1/top-5, colour adherence, alpha quality.
+"""A one-seed check on a slice of the held-out prompts: evaluator top-1/top-5, colour, alpha quality.
 
 Minutes instead of `adcraft eval`'s quarter hour, for comparing checkpoints, guidance scales and grounding
 during a session (the model card quotes its figures as such). With --labels it generates from each
@@ -51,7 +51,8 @@ def main() -> None:
         colour = [M.color_family(im) == c for im, (_, _, c) in zip(images, items, strict=True) if c]
         print(
             f"{args.model} guidance {g} ground {args.ground} n={len(items)}: "
-            f"top-1 {M.topk_hits(proba, targets, 1).mean():.3f} top-5 {M.topk_hits(proba, targets, 5).mean():.3f} "
+            f"top-1 {M.topk_hits(proba, targets, 1).mean():.3f} "
+            f"top-5 {M.topk_hits(proba, targets, 5).mean():.3f} "
             f"colour {np.mean(colour) if colour else float('nan'):.3f} (n={len(colour)}) "
             f"alpha {np.mean([M.alpha_is_one_object(im) for im in images]):.3f}",
             flush=True,

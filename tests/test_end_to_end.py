@@ -70,7 +70,7 @@ def test_evaluator_recognises_easy_prompts_in_both_languages(pipe):
     hits = topk_hits(proba, targets, 5)
     missed = [
         (prompt, judge.concept_ids[int(row.argmax())])
-        for (prompt, _), row, hit in zip(EASY_PROMPTS, proba, hits)
+        for (prompt, _), row, hit in zip(EASY_PROMPTS, proba, hits, strict=True)
         if not hit
     ]
     assert not missed, f"not in the evaluator's top 5 (prompt, its top-1 concept): {missed}"

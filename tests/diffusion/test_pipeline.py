@@ -35,9 +35,9 @@ def test_sampling_is_deterministic_per_seed_and_nearly_independent_of_batching(p
     again = pipe(prompts, num_steps=3, seed=5, batch_size=3, sampler=sampler)
     b = pipe(prompts, num_steps=3, seed=5, batch_size=1, sampler=sampler)
     c = pipe(prompts, num_steps=3, seed=6, batch_size=3, sampler=sampler)
-    assert all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, again))
+    assert all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(a, again, strict=True))
     # other batch sizes take other CPU kernels: equal up to float rounding, not bit for bit
-    assert max(np.abs(np.asarray(x, int) - np.asarray(y, int)).max() for x, y in zip(a, b)) <= 3
+    assert max(np.abs(np.asarray(x, int) - np.asarray(y, int)).max() for x, y in zip(a, b, strict=True)) <= 3
     assert np.abs(np.asarray(a[0], int) - np.asarray(c[0], int)).max() > 20
 
 

@@ -82,7 +82,7 @@ def test_resume_equals_uninterrupted_run(tiny_dataset, tmp_path, encoder):
     for use_ema in (False, True):
         a, _ = load_unet(full.checkpoint, use_ema=use_ema)
         b, _ = load_unet(resumed.checkpoint, use_ema=use_ema)
-        for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
+        for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
             torch.testing.assert_close(pa, pb, rtol=1e-5, atol=1e-6, msg=name)
 
 
@@ -134,7 +134,7 @@ def test_cache_only_encoder_trains_the_same_weights_as_the_encoder_that_filled_t
     a, config_a = load_unet(real.checkpoint, use_ema=False)
     b, config_b = load_unet(cached.checkpoint, use_ema=False)
     assert config_a["encoder"] == config_b["encoder"]  # loadable with the real encoder afterwards
-    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values()):
+    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
         torch.testing.assert_close(pa, pb, msg=name)
 
 

@@ -99,12 +99,12 @@ def _split(start: int, length: int, shares: list[float], gap: int) -> list[tuple
 
 def _column(region: Box, items: list[tuple[str, float]], gap: int) -> dict[str, Box]:
     parts = _split(region.y, region.h, [s for _, s in items], gap)
-    return {name: Box(region.x, y, region.w, h) for (name, _), (y, h) in zip(items, parts)}
+    return {name: Box(region.x, y, region.w, h) for (name, _), (y, h) in zip(items, parts, strict=True)}
 
 
 def _row(region: Box, items: list[tuple[str, float]], gap: int) -> dict[str, Box]:
     parts = _split(region.x, region.w, [s for _, s in items], gap)
-    return {name: Box(x, region.y, w, region.h) for (name, _), (x, w) in zip(items, parts)}
+    return {name: Box(x, region.y, w, region.h) for (name, _), (x, w) in zip(items, parts, strict=True)}
 
 
 def _expand(boxes: dict[str, Box], gap: int) -> dict[str, Box]:

@@ -116,7 +116,7 @@ def _chroma(color: RGB) -> int:
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 def brand_palette(colors: Sequence[str | RGB], name: str = "brand") -> Palette:

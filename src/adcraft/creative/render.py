@@ -193,7 +193,7 @@ def draw_fit(draw: ImageDraw.ImageDraw, fit: FitResult, box: Box, color: RGB, al
     block = _block_box(fit, box, align)
     font = fit.font
     line_boxes = []
-    for i, (line, width) in enumerate(zip(fit.lines, fit.widths)):
+    for i, (line, width) in enumerate(zip(fit.lines, fit.widths, strict=True)):
         x = block.x + ((block.w - width) / 2 if align == "center" else 0)
         top = block.y + i * fit.line_height
         draw.text((x, top + fit.ascent), line, font=font, fill=color, anchor="ls")
@@ -330,6 +330,61 @@ def _canvas(layout: Layout, palette: Palette, style: str, background: Image.Imag
     return background.convert("RGB")
 
 
+def _paste_logo(canvas: Image.Image, logo: Image.Image, box: Box) -> None:
+    """The merchant's logo, fitted inside its box (never enlarged), alpha kept."""
+    mark = logo.convert("RGBA")
+    mark.thumbnail((box.w, box.h), Image.LANCZOS)
+    canvas.paste(mark.convert("RGB"), (box.x, box.y), mark.getchannel("A"))
+
+
+def _plan_points(
+    boxes: dict[str, Box],
+    texts: CreativeTexts,
+    palette: Palette,
+    scale: float,
+    shrink: float,
+    align: str,
+) -> tuple[list, list[tuple[Box, int]]]:
+    """The selling points, one row each at one shared size, and their bullet dots (box, radius)."""
+    if not texts.points or "points" not in boxes:
+        return [], []
+    rows = boxes["points"]
+    n = len(texts.points)
+    row_h = rows.h // n
+    dot = max(4, row_h // 5)
+    point_plans = [
+        _plan(
+            f"point_{i}",
+            p,
+            Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
+            scale,
+            shrink,
+            "left",
+            palette.muted,
+        )
+        for i, p in enumerate(texts.points)
+    ]
+    size = min(p.fit.size for p in point_plans)  # one size for the whole list
+    point_plans = [
+        _plan(
+            p.element,
+            p.text,
+            Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
+            scale,
+            shrink,
+            "left",
+            palette.muted,
+            cap=size,
+        )
+        for i, p in enumerate(point_plans)
+    ]
+    if align == "center":  # centre the list as a block
+        offset = (rows.w - 2 * dot - max(p.block.w for p in point_plans)) // 2
+        for p in point_plans:
+            p.block = Box(p.block.x + offset, p.block.y, p.block.w, p.block.h)
+    return point_plans, [(p.block, dot) for p in point_plans]
+
+
 def render_creative(
     layout: Layout,
     palette: Palette,
@@ -349,53 +404,15 @@ def render_creative(
     canvas = _canvas(layout, palette, style, background)
     placed, mask = place_product(canvas, visual, boxes["product"], allow_upscale)
     if logo is not None and "logo" in boxes:
-        mark = logo.convert("RGBA")
-        mark.thumbnail((boxes["logo"].w, boxes["logo"].h), Image.LANCZOS)
-        canvas.paste(mark.convert("RGB"), (boxes["logo"].x, boxes["logo"].y), mark.getchannel("A"))
+        _paste_logo(canvas, logo, boxes["logo"])
     scale = text_scale(layout.width, layout.height)
     plans = [_plan("headline", texts.headline, boxes["headline"], scale, shrink, align, palette.text, 3)]
     if texts.subline and "subline" in boxes:
         plans.append(
             _plan("subline", texts.subline, boxes["subline"], scale, shrink, align, palette.muted, 2)
         )
-    bullets: list[tuple[Box, int]] = []
-    if texts.points and "points" in boxes:
-        rows = boxes["points"]
-        n = len(texts.points)
-        row_h = rows.h // n
-        dot = max(4, row_h // 5)
-        point_plans = [
-            _plan(
-                f"point_{i}",
-                p,
-                Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
-                scale,
-                shrink,
-                "left",
-                palette.muted,
-            )
-            for i, p in enumerate(texts.points)
-        ]
-        size = min(p.fit.size for p in point_plans)  # one size for the whole list
-        point_plans = [
-            _plan(
-                p.element,
-                p.text,
-                Box(rows.x + 2 * dot, rows.y + i * row_h, rows.w - 2 * dot, row_h),
-                scale,
-                shrink,
-                "left",
-                palette.muted,
-                cap=size,
-            )
-            for i, p in enumerate(point_plans)
-        ]
-        if align == "center":  # centre the list as a block
-            offset = (rows.w - 2 * dot - max(p.block.w for p in point_plans)) // 2
-            for p in point_plans:
-                p.block = Box(p.block.x + offset, p.block.y, p.block.w, p.block.h)
-        plans += point_plans
-        bullets = [(p.block, dot) for p in point_plans]
+    point_plans, bullets = _plan_points(boxes, texts, palette, scale, shrink, align)
+    plans += point_plans
     if texts.price and "price" in boxes:
         plans += _plan_price(boxes, texts, palette, scale, shrink, align)
     shapes = []

@@ -36,7 +36,7 @@ def _is_wide(ch: str) -> bool:
 
 
 def split_atoms(text: str) -> list[str]:
-    """Split text into unbreakable units: words/numbers, single CJK characters with their punctuation, spaces."""
+    """Split text into unbreakable units: words/numbers, single CJK characters (with punctuation), spaces."""
     atoms: list[str] = []
     for token in _TOKEN.findall(text):
         if token.isspace():

@@ -1,4 +1,4 @@
-"""Nearest known concepts of a prompt, so callers can warn when a prompt is far from anything the model knows."""
+"""Nearest known concepts of a prompt, so callers can warn when it is far from anything the model knows."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class CTRRanker(BaseEstimator, ClassifierMixin):
             design, self.categories_, mask = ordinal_design(frame)
             # categorical columns come first in the design; very wide ones are treated as plain codes
             sizes = [len(v) for v in self.categories_.values()] + [0] * (len(mask) - len(self.categories_))
-            mask = [m and size <= MAX_TREE_CATEGORIES for m, size in zip(mask, sizes)]
+            mask = [m and size <= MAX_TREE_CATEGORIES for m, size in zip(mask, sizes, strict=True)]
             self.model_ = HistGradientBoostingClassifier(
                 max_iter=200,
                 learning_rate=0.05,

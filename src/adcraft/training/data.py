@@ -41,7 +41,10 @@ class TensorDataset:
 
     def to(self, device: str | torch.device) -> TensorDataset:
         """A copy with every tensor on `device` (the whole dataset fits on a GPU: batches never leave it)."""
-        move = lambda t: None if t is None else t.to(device)
+
+        def move(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t.to(device)
+
         return TensorDataset(
             move(self.images),
             move(self.embeddings),

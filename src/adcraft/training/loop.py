@@ -59,6 +59,24 @@ def lr_at(step: int, config: TrainConfig, elapsed_s: float = 0.0) -> float:
     return config.lr * (config.min_lr_ratio + (1.0 - config.min_lr_ratio) * cosine)
 
 
+def initial_model(config: TrainConfig, encoder, embeddings: torch.Tensor) -> ConditionalUNet:
+    """The UNet a run starts from: `init_from`'s EMA weights, or a seeded random init."""
+    mean, std = embeddings.mean(0), embeddings.std(0)  # (D,) each: the captions' statistics
+    with seeded_torch(config.seed):  # layer init (and null-condition noise) depends on the seed only
+        if config.init_from:
+            model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
+            if config.unet.cond_standardize:
+                model = standardized_copy(model, mean, std)
+            return model.train()
+        unet_config = type(config.unet)(
+            **{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim}
+        )
+        model = ConditionalUNet(unet_config)
+        if unet_config.cond_standardize:
+            model.set_condition_stats(mean, std)
+        return model
+
+
 def train(
     config: TrainConfig,
     resume: str | Path | None = None,
@@ -77,20 +95,7 @@ def train(
     vocabulary = Vocabulary.from_records(records)  # saved with every checkpoint
     styles = dataset_styles(records)  # the style words the captions carry; [] for a dataset without styles
     colors = sorted({r.color for r in records if r.color})  # the colour families the images were made in
-    unet_config = type(config.unet)(
-        **{**config.unet.to_dict(), "channels": config.unet.channels, "cond_dim": encoder.dim}
-    )
-    mean, std = data.embeddings.mean(0), data.embeddings.std(0)  # (D,) each: the captions' statistics
-    with seeded_torch(config.seed):  # layer init (and null-condition noise) depends on the seed only
-        if config.init_from:
-            model, _ = load_unet(config.init_from, encoder=encoder_info(encoder), use_ema=True)
-            if config.unet.cond_standardize:
-                model = standardized_copy(model, mean, std)
-            model.train()
-        else:
-            model = ConditionalUNet(unet_config)
-            if unet_config.cond_standardize:
-                model.set_condition_stats(mean, std)
+    model = initial_model(config, encoder, data.embeddings)
     model, data = model.to(device), data.to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)

@@ -47,7 +47,7 @@ class DiffusionObjective:
         return clipped / (snr + 1) if self.prediction_type == "v_prediction" else clipped / snr
 
     def timesteps(self, b: int, generator: torch.Generator) -> torch.Tensor:
-        """Training timesteps (B,) on the generator's device: uniform, or skewed towards noise by noisy_t_frac."""
+        """Training timesteps (B,) on the generator's device: uniform, or skewed to noise by noisy_t_frac."""
         device = generator.device
         t = torch.randint(0, self.num_timesteps, (b,), generator=generator, device=device)
         if self.noisy_t_frac > 0:  # extra draws only here, so an unskewed run keeps its random stream

@@ -38,7 +38,7 @@ def plot_loss_curve(metrics_file: str | Path, out: str | Path, title: str = "tra
         d.text((4, y - 6), f"{10**value:.3f}", fill="black")
         step = steps[0] + frac * (steps[-1] - steps[0])
         d.text((xy(step, lo)[0] - 12, h - MARGIN + 6), f"{step:.0f}", fill="black")
-    d.line([xy(s, v) for s, v in zip(steps, losses)], fill=(200, 40, 40), width=2)
+    d.line([xy(s, v) for s, v in zip(steps, losses, strict=True)], fill=(200, 40, 40), width=2)
     d.text((MARGIN, 16), f"{title} (log scale) vs step", fill="black")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     img.save(out)
@@ -53,7 +53,7 @@ def captioned_grid(
     cell_w, cell_h = tile + 16, tile + 40
     grid = Image.new("RGBA", (cols * cell_w, rows * cell_h), GRID_BACKGROUND)
     d = ImageDraw.Draw(grid)
-    for i, (img, caption) in enumerate(zip(images, captions)):
+    for i, (img, caption) in enumerate(zip(images, captions, strict=True)):
         x, y = (i % cols) * cell_w + 8, (i // cols) * cell_h + 6
         grid.alpha_composite(img.convert("RGBA").resize((tile, tile), Image.Resampling.LANCZOS), (x, y))
         text = caption if d.textlength(caption, font=font) <= cell_w - 4 else caption[:14] + "…"
