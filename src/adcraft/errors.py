@@ -29,6 +29,14 @@ class NotFoundError(AdcraftError, LookupError):
     """A named thing (segment, creative, job, product) that does not exist."""
 
 
+class ConflictError(AdcraftError):
+    """A request that conflicts with the resource's state: a reused Idempotency-Key, a finished job."""
+
+
+class IdempotencyKeyReusedError(InvalidInputError):
+    """An Idempotency-Key sent again with a different request body."""
+
+
 class CapacityError(AdcraftError):
     """The service is at capacity; retry later."""
 

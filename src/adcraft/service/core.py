@@ -24,6 +24,7 @@ from adcraft.errors import (
 )
 from adcraft.generate import GenerationSettings, generate_for_product, load_pipeline
 from adcraft.personalize.serving import CampaignServer
+from adcraft.service.job_runner import JobRunner
 from adcraft.service.metrics import ServiceMetrics
 from adcraft.service.pool import GenerationPool
 from adcraft.service.schemas import ProductIn
@@ -86,20 +87,30 @@ class CreativeService:
     def __init__(self, settings: ServiceSettings, pipeline: Any = None) -> None:
         self.settings = settings
         self.store = Store(settings.data_dir, settings.database_url)
-        self.interrupted_jobs = self.store.interrupt_unfinished_jobs()
-        if self.interrupted_jobs:
-            logger.warning(
-                "%d job(s) were queued or running when the server last stopped; marked interrupted: %s",
-                len(self.interrupted_jobs),
-                ", ".join(self.interrupted_jobs),
-            )
+        self.requeued_jobs, failed = self.store.jobs.requeue_at_startup()  # jobs with a stored request
+        self.interrupted_jobs = self.store.interrupt_unfinished_jobs()  # the others (504'd sync requests)
+        for ids, what in (
+            (self.requeued_jobs, "queued again"),
+            (failed, "failed"),
+            (self.interrupted_jobs, "marked interrupted"),
+        ):
+            if ids:
+                logger.warning(
+                    "%d job(s) unfinished when the server last stopped, %s: %s",
+                    len(ids),
+                    what,
+                    ", ".join(ids),
+                )
         self.metrics = ServiceMetrics()
         self.model = ModelHolder(settings.model, pipeline)
         self.pool = GenerationPool(settings.workers, settings.queue_size, self.metrics.pool_changed)
         self.campaigns = CampaignServer(self.store)  # campaigns, choices with propensities, events
+        self.jobs = JobRunner(self)  # the durable queue's runner (service/job_runner.py)
+        self.jobs.dispatch()  # jobs queued before a restart run again
 
     def close(self) -> None:
         """Stop the pool and release the database."""
+        self.jobs.close()
         self.pool.shutdown(wait=False)
         self.store.close()
 
@@ -125,15 +136,18 @@ class CreativeService:
         return [self.prepare_product(p, f"products[{i}]") for i, p in enumerate(products)]
 
     # generation ---------------------------------------------------------------------------------
-    def generate_now(self, product: PreparedProduct, settings: GenerationSettings) -> dict:
+    def generate_now(
+        self, product: PreparedProduct, settings: GenerationSettings, pipeline: Any = None
+    ) -> dict:
         """Generate one checked product's creatives in the calling thread, then record product and
-        creatives in one transaction; on any failure nothing is left behind."""
+        creatives in one transaction; on any failure nothing is left behind. `pipeline` wraps the
+        model (a job's progress reporting); default the service's model."""
         product_id = new_id()
         product_dir = self.store.data_dir / CREATIVES_DIR / product_id
         run_dir = product_dir / uuid.uuid4().hex[:12]
         start = time.perf_counter()
         try:
-            files = generate_for_product(product.resolved, settings, self.model.get(), run_dir)
+            files = generate_for_product(product.resolved, settings, pipeline or self.model.get(), run_dir)
             creatives = [
                 {
                     "placement": f.placement,
@@ -206,33 +220,6 @@ class CreativeService:
         reference = uuid.uuid4().hex[:12]
         logger.error("job %s product %d failed (reference %s)", job_id, index, reference, exc_info=exc)
         return f"internal error (reference {reference}); the server log has the details"
-
-    def submit_job(self, products: list[PreparedProduct], settings: GenerationSettings) -> str:
-        """Record a job over several checked products and queue it as one pool task; returns its id."""
-        job_id = self.store.create_job(
-            {"products": len(products), "settings": settings.to_dict()}, len(products)
-        )
-        try:
-            self.pool.submit(self._run_job, job_id, products, settings)
-        except AdcraftError:
-            self.store.delete_job(job_id)  # a refused request leaves nothing behind
-            raise
-        return job_id
-
-    def _run_job(self, job_id: str, products: list[PreparedProduct], settings: GenerationSettings) -> None:
-        self.store.update_job(job_id, status="running")
-        for index, product in enumerate(products):
-            try:
-                out = self.generate_now(product, settings)
-                result = {
-                    "index": index,
-                    "product_id": out["product_id"],
-                    "creative_ids": [c["id"] for c in out["creatives"]],
-                }
-            except Exception as exc:  # one product's failure must not kill the job
-                result = {"index": index, "error": self._error_text(job_id, index, exc)}
-            self.store.update_job(job_id, result=result)
-        self.store.update_job(job_id, status="done")
 
     # files --------------------------------------------------------------------------------------
     def save_upload(self, data: bytes) -> str:

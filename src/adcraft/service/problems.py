@@ -22,6 +22,8 @@ from adcraft.errors import (
     AdcraftError,
     CapacityError,
     CheckpointError,
+    ConflictError,
+    IdempotencyKeyReusedError,
     NotFoundError,
     StillRunningError,
     TooLargeError,
@@ -42,6 +44,8 @@ TITLES = {
     "not-found": "No such resource",
     "method-not-allowed": "The method is not allowed on this path",
     "capacity": "The service is at capacity",
+    "conflict": "The request conflicts with the resource's state",
+    "idempotency-key-reused": "The Idempotency-Key was used for a different request body",
     "still-running": "The work outlived the wait; it carries on as a job",
     "model-unavailable": "The server's model cannot be loaded",
     "not-ready": "The service is not ready",
@@ -87,10 +91,14 @@ def domain_status(exc: AdcraftError) -> tuple[int, str]:
         return 404, "not-found"
     if isinstance(exc, CapacityError):
         return 429, "capacity"
+    if isinstance(exc, ConflictError):
+        return 409, "conflict"
     if isinstance(exc, CheckpointError):
         return 503, "model-unavailable"  # the server's model is missing: not the caller's fault
     if isinstance(exc, StillRunningError):
         return 504, "still-running"
+    if isinstance(exc, IdempotencyKeyReusedError):
+        return 422, "idempotency-key-reused"
     if isinstance(exc, TooLargeError):
         return 413, "too-large"
     return 422, "invalid-input"

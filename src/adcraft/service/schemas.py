@@ -181,12 +181,29 @@ class JobAccepted(BaseModel):
     status_url: str
 
 
+JobState = Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]
+
+
+class JobProgress(BaseModel):
+    """The product a running job is making now: its visual's sampler steps and placements composed."""
+
+    product_index: int
+    products_total: int
+    visuals_done: int = Field(description="one visual per audience")
+    visuals_total: int
+    step: int = Field(description="sampler steps done of the visual being made")
+    steps: int
+    placements_done: int = Field(description="creatives of this product composed so far")
+    placements_total: int
+
+
 class JobStatus(BaseModel):
     """A job's progress and per-product results (creative ids or an error)."""
 
     id: str
-    status: Literal["queued", "running", "done", "failed", "interrupted"] = Field(
-        description="interrupted: the server stopped while the job was queued or running"
+    status: JobState = Field(
+        description="interrupted: the server stopped while a job without a stored request ran; failed: "
+        "see reason; cancelled: by POST /v1/jobs/{id}/cancel"
     )
     total: int
     done: int
@@ -194,6 +211,31 @@ class JobStatus(BaseModel):
     results: list[dict[str, Any]]
     created: str
     updated: str
+    attempts: int = Field(0, description="times a server started running the job")
+    reason: str | None = Field(None, description="why the job failed or was cancelled")
+    queue_position: int | None = Field(None, description="1 = next to run; only while queued")
+    progress: JobProgress | None = Field(None, description="only while running")
+
+
+class JobSummary(BaseModel):
+    """A job in a list."""
+
+    id: str
+    status: JobState
+    total: int
+    done: int
+    failed: int
+    created: str
+    updated: str
+    status_url: str
+
+
+class JobPage(BaseModel):
+    """One page of jobs, newest first; pass next_cursor as ?cursor= for the next page."""
+
+    items: list[JobSummary]
+    total: int = Field(description="jobs matching the filter, over all pages")
+    next_cursor: str | None
 
 
 class Upload(BaseModel):

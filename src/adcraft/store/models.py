@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-JOB_STATES = ("queued", "running", "done", "failed", "interrupted")  # interrupted: the server stopped
+# interrupted: the server stopped (a job without a stored request); cancelled: by the client
+JOB_STATES = ("queued", "running", "done", "failed", "interrupted", "cancelled")
 QA_STATES = ("pass", "warn", "fail", "unchecked")
 
 

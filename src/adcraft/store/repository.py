@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adcraft.errors import ConfigError, InvalidInputError, NotFoundError
 from adcraft.store.campaigns import CampaignStore
 from adcraft.store.files import relative_to_root, resolve_inside
+from adcraft.store.jobs import JobQueue, JobWorkRow
 from adcraft.store.models import (
     JOB_STATES,
     QA_STATES,
@@ -78,6 +79,7 @@ class Store:
             raise ConfigError(f"database cannot be opened: {first}") from None
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self.campaigns = CampaignStore(self._session)  # campaigns, variants, impressions, feedback
+        self.jobs = JobQueue(self._session)  # the durable job queue (store/jobs.py)
         logger.info("store at %s (%s)", self.data_dir, self.engine.dialect.name)
 
     def session(self) -> Session:
@@ -263,12 +265,18 @@ class Store:
                 s.delete(row)
 
     def interrupt_unfinished_jobs(self) -> list[str]:
-        """Mark every queued or running job 'interrupted' (its missing products as failed); returns ids.
+        """Mark every queued or running job without a stored request 'interrupted' (its missing products
+        as failed); returns ids. Jobs with one are re-queued instead (JobQueue.requeue_at_startup).
 
-        Called at start-up: a job that was queued or running when the last server process stopped can
+        Called at start-up: such a job, queued or running when the last server process stopped, can
         never finish. One server process per database is assumed."""
+        durable = select(JobWorkRow.job_id)
         with self.session() as s, s.begin():
-            rows = list(s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "running")))))
+            rows = list(
+                s.scalars(
+                    select(JobRow).where(JobRow.status.in_(("queued", "running")), JobRow.id.not_in(durable))
+                )
+            )
             for row in rows:
                 reported = {r.get("index") for r in row.results}
                 missing = [i for i in range(row.total) if i not in reported]
