@@ -22,7 +22,7 @@ def _free_port() -> int:
 def _serve(data_dir, port):
     env = {**os.environ, "ADCRAFT_PRELOAD_MODEL": "false"}
     command = [sys.executable, "-m", "adcraft", "serve", "--port", str(port), "--data-dir", str(data_dir)]
-    command += ["--model", "tiny-random", "--steps", "200", "--log-level", "warning"]
+    command += ["--model", "tiny-random", "--steps", "30", "--log-level", "warning"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(1200):
         if proc.poll() is not None:
