@@ -467,8 +467,12 @@ def render_variants(
     pipeline: Any = None,
     seed: int = 0,
     placements: Sequence[str] | None = None,
+    **options: Any,
 ) -> dict[str, list[tuple[Any, list[Creative]]]]:
-    """Render N variants per segment (personalize.variants); returns {segment: [(variant, creatives)]}."""
+    """Render N variants per segment (personalize.variants); returns {segment: [(variant, creatives)]}.
+
+    `options` are further GenerationRequest fields (steps, guidance, upscaler, formats, ...).
+    """
     from adcraft.personalize.variants import generate_variants
 
     product = coerce_product(product)
@@ -478,7 +482,7 @@ def render_variants(
         rendered[segment.name] = []
         for variant in generate_variants(product, segment, n, seed=seed):
             request = GenerationRequest(
-                product, placements=placements, audience=segment.name, variant=variant
+                product, placements=placements, audience=segment.name, variant=variant, **options
             )
             result = generate(request, pipeline=pipeline, out_dir=out_dir / segment.name / variant.variant_id)
             rendered[segment.name].append((variant, result.creatives))

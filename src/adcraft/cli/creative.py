@@ -37,6 +37,34 @@ def _print_networks(out: Path) -> None:
         typer.echo(f"{name}: {out / result['folder']} {verdict}")
 
 
+def _variants_per_audience(request, audiences: list[str], n: int, model: str, out: Path) -> None:
+    """`generate --audience A,B,C`: n variants per audience, each with a contact sheet and variants.json."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from adcraft.generate import load_pipeline, render_variants
+    from adcraft.personalize.segments import get_segment
+    from adcraft.personalize.sheet import write_variant_sheets
+    from adcraft.personalize.variants import MAX_VARIANTS
+
+    if not audiences:
+        raise InvalidInputError("--variants needs --audience (one or more segment names, comma-separated)")
+    if not 1 <= n <= MAX_VARIANTS:
+        raise InvalidInputError(f"--variants {n} must be between 1 and {MAX_VARIANTS}")
+    segments = [get_segment(name) for name in audiences]  # an unknown name lists the known ones
+    options = {k: getattr(request, k) for k in ("steps", "guidance", "upscaler", "formats", "quality",
+                                                 "allow_warnings", "lang", "ai_label")}  # fmt: skip
+    pipeline = load_pipeline(model) if request.product.photo is None else None
+    rendered = render_variants(
+        request.product, segments, n, out, pipeline=pipeline, seed=request.seed,
+        placements=[p.key for p in request.placements], **options,
+    )  # fmt: skip
+    table = Table("audience", "variants", "contact sheet", "variants.json")
+    for segment, (sheet, specs) in write_variant_sheets(rendered, out).items():
+        table.add_row(segment, str(len(rendered[segment])), str(sheet), str(specs))
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Attach this group's commands to the main app."""
 
@@ -53,7 +81,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         product: Annotated[Path | None, typer.Option(help="Product .json/.yaml file.")] = None,
         placements: Annotated[str, typer.Option(help="'all' or sizes like 1080x1080,728x90.")] = "all",
-        audience: Annotated[str | None, typer.Option(help="Audience segment name (style).")] = None,
+        audience: Annotated[
+            str | None,
+            typer.Option(help="Audience segment name (style); A,B,C renders variants per audience."),
+        ] = None,
+        variants: Annotated[
+            int, typer.Option(help="Variants per audience (0: one creative set; default 3 for A,B,C).")
+        ] = 0,
         format: Annotated[str, typer.Option("--format", help="png, jpeg or webp (comma-separated).")] = "png",
         quality: Annotated[int, typer.Option(help="JPEG/WebP quality 1-100.")] = 90,
         out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/creatives"),
@@ -113,12 +147,14 @@ def register(app: typer.Typer) -> None:
             language=None if lang == "auto" else lang,
             category=category,
         )
+        audiences = [a.strip() for a in audience.split(",")] if audience else []
+        per_audience = variants or (3 if len(audiences) > 1 else 0)
         request = GenerationRequest(
             item,
             placements=None if placements == "all" else placements.split(","),
             theme=theme,
             networks=tuple(network or ()),
-            audience=audience,
+            audience=None if per_audience else audience,
             seed=seed,
             steps=steps,
             guidance=guidance,
@@ -129,6 +165,9 @@ def register(app: typer.Typer) -> None:
             lang=None if lang == "auto" else lang,
             ai_label=label if (ai_label or ai_label_position != "auto") else None,
         )
+        if per_audience:
+            _variants_per_audience(request, audiences, per_audience, model, out)
+            return
         # the visual is generated: load the model once the request is known to be valid
         pipeline = load_pipeline(model) if item.photo is None else None
         creatives = generate(request, pipeline=pipeline, out_dir=out).creatives

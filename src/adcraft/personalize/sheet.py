@@ -55,3 +55,32 @@ def write_contact_sheet(
         with Image.open(file) as img:
             images.append((title, subtitle, img.copy()))
     return save_image_atomic(contact_sheet(images, columns), Path(path))
+
+
+def _label(elements: dict[str, str]) -> str:
+    palette = elements.get("palette", "")
+    if palette.startswith("custom:"):
+        palette = palette.removeprefix("custom:").split(",")[0]
+    parts = [palette, elements.get("template", ""), elements.get("headline", ""), elements.get("cta", "")]
+    return " · ".join([p for p in parts if p] + [elements.get("modifier", "")]).strip(" ·")
+
+
+def write_variant_sheets(rendered: dict, out_dir: str | Path) -> dict[str, tuple[Path, Path]]:
+    """Per audience: OUT/<audience>/contact_sheet.png and variants.json (campaign-ready variant specs).
+
+    `rendered` is `generate.render_variants` output: {segment: [(variant, creatives)]}; each sheet
+    cell is a variant's first creative.
+    """
+    from adcraft.store.files import write_json_atomic
+
+    written = {}
+    for segment, pairs in rendered.items():
+        folder = Path(out_dir) / segment
+        cells = [(v.variant_id, _label(v.elements()), creatives[0].files[0]) for v, creatives in pairs]
+        specs = [{"id": v.variant_id, "segment": segment, "elements": v.elements(), "spec": v.to_dict()}
+                 for v, _ in pairs]  # fmt: skip
+        written[segment] = (
+            write_contact_sheet(cells, folder / "contact_sheet.png"),
+            write_json_atomic(folder / "variants.json", specs),
+        )
+    return written
