@@ -12,6 +12,7 @@ from adcraft.data.styles import ANY_STYLE, DEFAULT_STYLE, parse_style
 from adcraft.defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS
 
 DEFAULT_DATA = Path("data/products")  # the dataset `adcraft data build-products` writes
+DEFAULT_EVALUATOR_OUT = Path("runs/evaluator")  # `evaluator train` without --out; never the shipped one
 
 
 def register_eval(app: typer.Typer) -> None:
@@ -107,7 +108,8 @@ def register_eval(app: typer.Typer) -> None:
     def train(
         data: Annotated[Path, typer.Option(help="Dataset folder (real images only).")] = DEFAULT_DATA,
         out: Annotated[
-            Path | None, typer.Option(help="Where to save; default: the shipped evaluator folder.")
+            Path | None,
+            typer.Option(help="Where to save; default runs/evaluator (the shipped one only if named)."),
         ] = None,
         epochs: Annotated[int, typer.Option(help="Passes over the training images.")] = 40,
         max_seconds: Annotated[
@@ -120,14 +122,13 @@ def register_eval(app: typer.Typer) -> None:
         import torch
         from rich.progress import Progress
 
-        from adcraft.evaluation.classifier import EVALUATOR_DIR
         from adcraft.evaluation.concepts import build_concept_embeddings, save_concept_embeddings
         from adcraft.evaluation.train import EvaluatorTrainConfig, train_evaluator
         from adcraft.text.encoder import load_encoder
 
         cfg = EvaluatorTrainConfig(epochs=epochs, max_seconds=max_seconds, threads=threads, seed=seed)
         torch.set_num_threads(cfg.threads)  # a process setting: the entry point owns it, not the library
-        target = out or EVALUATOR_DIR
+        target = out or DEFAULT_EVALUATOR_OUT  # the shipped evaluator changes only by an explicit --out
         with Progress(transient=True) as progress:
             task = progress.add_task("training evaluator", total=epochs)
             evaluator, report = train_evaluator(

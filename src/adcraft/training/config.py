@@ -132,21 +132,35 @@ def build_config(updates: dict) -> TrainConfig:
     return config
 
 
+MAX_EXTENDS = 32  # a longer `extends:` chain is a loop or a mistake
+
+
+def read_config_file(path: str | Path, seen: tuple[Path, ...] = ()) -> dict:
+    """A YAML/JSON config file's updates, on top of the file its `extends:` names (relative to it)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {str(path)!r} not found")
+    if path.resolve() in seen or len(seen) >= MAX_EXTENDS:
+        chain = " -> ".join(str(p) for p in (*seen, path.resolve()))
+        raise ConfigError(f"config files extend each other in a loop: {chain}")
+    try:
+        updates = yaml.safe_load(decode_text(path.read_bytes(), f"config file {path}")[0]) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML/JSON ({exc.__class__.__name__})") from exc
+    if not isinstance(updates, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of keys to values")
+    parent = updates.pop("extends", None)
+    if parent is None:
+        return updates
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(f"{path}: extends must name a config file, got {parent!r}")
+    return merge_updates(read_config_file(path.parent / parent, (*seen, path.resolve())), updates)
+
+
 def load_train_config(path: str | Path | None = None, overrides: list[str] | None = None) -> TrainConfig:
-    """Read a YAML/JSON override file (only the differences from the defaults) plus --set overrides."""
-    updates: dict = {}
-    if path is not None:
-        path = Path(path)
-        if not path.is_file():
-            raise ConfigError(f"config file {str(path)!r} not found")
-        try:
-            updates = yaml.safe_load(decode_text(path.read_bytes(), f"config file {path}")[0]) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(
-                f"config file {path} is not valid YAML/JSON ({exc.__class__.__name__})"
-            ) from exc
-        if not isinstance(updates, dict):
-            raise ConfigError(f"config file {path} must hold a mapping of keys to values")
+    """Read a YAML/JSON override file (only the differences from the defaults, or from the file its
+    `extends:` names) plus --set overrides."""
+    updates = read_config_file(path) if path is not None else {}
     updates = merge_updates(updates, parse_overrides(overrides or []))
     return build_config(updates)
 
