@@ -13,8 +13,8 @@ import logging
 import threading
 from typing import Any
 
-from adcraft.batch.jobs import GenerationSettings
 from adcraft.errors import CapacityError, InvalidInputError
+from adcraft.generate import GenerationSettings
 from adcraft.service.schemas import ProductIn
 
 logger = logging.getLogger(__name__)
