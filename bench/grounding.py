@@ -3,7 +3,8 @@
 Three title sets: the evaluation's held-out titles (src/adcraft/evaluation/prompts.jsonl), a second set
 written later, independently of the shop-word lexicon (bench/grounding_titles.jsonl,
 docs/history/model-history.md), and a third of titles whose colour is named after a food or object
-(巧克力色, "Wine Red", 牛油果绿), written after the colour-name rule without seeing it (bench/colour_name_titles.jsonl); last, how often
+(巧克力色, "Wine Red", 牛油果绿), written after the colour-name rule without seeing it
+(bench/colour_name_titles.jsonl); last, how often
 Chinese titles' colour names are read right (bench/zh_colour_titles.jsonl, also written blind).
 For each, compares the concept that prompt grounding finds with the
 title's true concept, with the model's training labels only and with the packaged shop words
