@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adcraft.batch.catalog import CatalogRow
+from adcraft.batch.rows import RowOutcome, finished, run_row
 from adcraft.errors import ConfigError
 from adcraft.extras import require_extra
 from adcraft.generate import GenerationSettings, load_pipeline
@@ -68,8 +69,6 @@ class RowWorker:
 
     def run(self, row: CatalogRow):
         """Run one row; returns its RowOutcome (errors are outcomes, never exceptions)."""
-        from adcraft.batch.runner import run_row
-
         logger.info("row %d (%s) started", row.number, row.id)
         outcome = run_row(row, self.settings, self.pipeline, self.out_dir)
         logger.info("row %d (%s) %s in %.1f s", row.number, row.id, outcome.status, outcome.seconds)
@@ -104,9 +103,7 @@ def run_on_ray(
     require_extra("ray", "--engine ray")
     import ray
 
-    from adcraft.batch.runner import _finished
-
-    todo = [r for r in rows if not _finished(r, settings, out_dir, record)]
+    todo = [r for r in rows if not finished(r, settings, out_dir, record)]
     if not todo:
         return
     started_here = not ray.is_initialized()
@@ -213,8 +210,6 @@ def run_rows(todo: list[CatalogRow], start_actor: Callable, workers: int, record
 
 
 def _failed(row: CatalogRow, error: str):
-    from adcraft.batch.runner import RowOutcome
-
     return RowOutcome(row.number, row.id, "failed", error=error)
 
 
