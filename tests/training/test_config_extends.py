@@ -1,10 +1,12 @@
 """configs/ as a recipe: `extends:` chains, and every stage starting from an earlier stage's run."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from adcraft.errors import ConfigError
+from adcraft.diffusion.checkpoint import MODELS_DIR, resolve_checkpoint
+from adcraft.errors import CheckpointError, ConfigError
 from adcraft.training.config import load_train_config
 
 STAGES = sorted((Path(__file__).resolve().parents[2] / "configs" / "stages").glob("*.yaml"))
@@ -36,3 +38,14 @@ def test_every_stage_starts_from_an_earlier_stage_never_the_shipped_folder():
         if outputs:  # stage 1 starts from random weights
             assert cfg.init_from in outputs, (path.name, cfg.init_from)
         outputs |= {f"{cfg.out_dir}/checkpoint", f"{cfg.out_dir}/export"}
+
+
+def test_no_config_starts_from_the_shipped_folder_and_a_model_id_names_one_shipped_model():
+    configs = Path(__file__).resolve().parents[2] / "configs"
+    for path in sorted(configs.rglob("*.yaml")):
+        assert "src/adcraft/models" not in load_train_config(path).init_from, path.name
+    shipped = MODELS_DIR / "default"
+    model_id = json.loads((shipped / "config.json").read_text(encoding="utf-8"))["model_id"]
+    assert resolve_checkpoint(model_id) == shipped
+    with pytest.raises(CheckpointError, match="shipped model id"):
+        resolve_checkpoint("adcraft-base-v0")

@@ -27,20 +27,35 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"  # models shipped
 CHECKPOINT_FORMAT = "adcraft-unet/1"
 
 
+def _shipped_model_ids() -> dict[str, Path]:
+    """Model id (config.json's `model_id`, e.g. 'adcraft-base-v9') -> its folder among the shipped models."""
+    ids: dict[str, Path] = {}
+    for folder in sorted(MODELS_DIR.iterdir()) if MODELS_DIR.is_dir() else []:
+        config = folder / CONFIG_FILE
+        if config.is_file():
+            model_id = json.loads(config.read_text(encoding="utf-8")).get("model_id")
+            if isinstance(model_id, str):
+                ids[model_id] = folder
+    return ids
+
+
 def resolve_checkpoint(name_or_path: str | os.PathLike) -> Path:
-    """A checkpoint directory from a shipped model name ('default') or a path."""
+    """A checkpoint directory from a path, a shipped model name ('default') or a shipped model id.
+
+    A model id ('adcraft-base-v9') names one fixed model, so a training config that starts from it
+    fails clearly once the shipped model has moved on, instead of silently starting from a newer one.
+    """
     path = Path(name_or_path)
     if not path.exists() and (MODELS_DIR / str(name_or_path)).is_dir():
         path = MODELS_DIR / str(name_or_path)
     if not path.is_dir():
-        shipped = (
-            sorted(p.name for p in MODELS_DIR.iterdir() if (p / CONFIG_FILE).is_file())
-            if MODELS_DIR.is_dir()
-            else []
-        )
+        ids = _shipped_model_ids()
+        if str(name_or_path) in ids:
+            return ids[str(name_or_path)]
+        shipped = sorted(p.name for p in ids.values())
         raise CheckpointError(
-            f"checkpoint {str(name_or_path)!r} not found: give a checkpoint directory "
-            f"or a shipped model name {shipped}"
+            f"checkpoint {str(name_or_path)!r} not found: give a checkpoint directory, "
+            f"a shipped model name {shipped} or a shipped model id {sorted(ids)}"
         )
     return path
 
